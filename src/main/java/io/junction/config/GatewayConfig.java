@@ -1,0 +1,51 @@
+package io.junction.config;
+
+import java.util.List;
+
+/** The whole, validated configuration (CONTRACT §2), after environment substitution and merging. */
+public record GatewayConfig(
+    Server server,
+    String masterKey,
+    String storageUrl,
+    String redisUrl,
+    String upstreamProxy,
+    Logs logs,
+    List<ProviderConfig> providers,
+    List<VirtualModelConfig> models,
+    List<PriceConfig> pricing) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8094;
+  public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+  public static final String DEFAULT_STORAGE_URL = "jdbc:sqlite:junction.db";
+
+  public record Server(String host, int port, long maxBodyBytes, long shutdownGraceMs) {}
+
+  /** Request-log settings: retention in days (0 = keep forever), whether bodies are stored. */
+  public record Logs(int retentionDays, boolean storeBodies) {}
+
+  public static GatewayConfig defaults() {
+    return new GatewayConfig(new Server(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, 30_000), null,
+        DEFAULT_STORAGE_URL, null, null, new Logs(30, false), List.of(), List.of(), List.of());
+  }
+
+  public GatewayConfig withProviders(List<ProviderConfig> p) {
+    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, upstreamProxy, logs, p, models, pricing);
+  }
+
+  public GatewayConfig withServer(Server s) {
+    return new GatewayConfig(s, masterKey, storageUrl, redisUrl, upstreamProxy, logs, providers, models, pricing);
+  }
+
+  public GatewayConfig withMasterKey(String k) {
+    return new GatewayConfig(server, k, storageUrl, redisUrl, upstreamProxy, logs, providers, models, pricing);
+  }
+
+  public GatewayConfig withStorageUrl(String u) {
+    return new GatewayConfig(server, masterKey, u, redisUrl, upstreamProxy, logs, providers, models, pricing);
+  }
+
+  public GatewayConfig withModels(List<VirtualModelConfig> m) {
+    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, upstreamProxy, logs, providers, m, pricing);
+  }
+}

@@ -1,0 +1,24 @@
+package io.junction.protocol;
+
+import io.vertx.core.buffer.Buffer;
+
+/** The client side of a wire protocol: how Junction talks to an upstream that speaks it. */
+public interface UpstreamCodec {
+
+  Protocol protocol();
+
+  /** Encodes the canonical request for the upstream, with {@code upstreamModel} as the model. */
+  Buffer encodeRequest(ChatRequest request, String upstreamModel);
+
+  /** Decodes a complete upstream answer; throws a 502 {@link GatewayException} on garbage. */
+  ChatResponse decodeResponse(Buffer body);
+
+  /** A fresh decoder for one upstream stream. */
+  StreamDecoder streamDecoder();
+
+  /**
+   * Extracts the message of an upstream error body (status >= 400). Must not throw: garbage
+   * bodies give a generic message.
+   */
+  String errorMessage(int status, Buffer body);
+}

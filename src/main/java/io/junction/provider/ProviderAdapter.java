@@ -1,0 +1,44 @@
+package io.junction.provider;
+
+import io.junction.config.ProviderConfig;
+import io.junction.protocol.Protocol;
+import io.junction.protocol.UpstreamCodec;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+
+/**
+ * What Junction needs to know to talk to one type of provider: its wire protocol and codec, its
+ * URLs, its auth and quirks. One instance per type, stateless; per-provider settings come in
+ * through {@link ProviderConfig}.
+ */
+public interface ProviderAdapter {
+
+  /** Adapter type name used in config ({@code type: openai}). */
+  String type();
+
+  /** The wire protocol of the chat endpoint. Inbound requests in the same protocol take the fast path. */
+  Protocol protocol();
+
+  UpstreamCodec codec();
+
+  /** Base URL used when the config gives none. */
+  String defaultBaseUrl();
+
+  /** The chat call for an already-encoded body, auth included. */
+  UpstreamCall chat(ProviderConfig provider, String apiKey, String model, boolean stream, Buffer body);
+
+  /** The embeddings call for an OpenAI-shaped body, or null when the provider has none. */
+  default UpstreamCall embeddings(ProviderConfig provider, String apiKey, Buffer body) { return null; }
+
+  /** The model-list call (discovery and health probes; never billed). */
+  UpstreamCall listModels(ProviderConfig provider, String apiKey);
+
+  /** Model ids from the model-list answer. */
+  List<String> parseModels(Buffer body);
+
+  /** Base URL from config or the default, without a trailing slash. */
+  default String baseUrl(ProviderConfig provider) {
+    String b = provider.baseUrl() == null || provider.baseUrl().isBlank() ? defaultBaseUrl() : provider.baseUrl();
+    return b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+  }
+}

@@ -1,0 +1,16 @@
+package io.junction.telemetry;
+
+/**
+ * Where the request path reports what happened. Implementations must return at once (no I/O on
+ * the caller's thread): they queue, aggregate in memory, and write elsewhere.
+ */
+public interface TelemetrySink {
+  void attempt(AttemptEvent event);
+
+  void request(RequestEvent event);
+
+  TelemetrySink NOOP = new TelemetrySink() {
+    @Override public void attempt(AttemptEvent event) {}
+    @Override public void request(RequestEvent event) {}
+  };
+}
