@@ -65,7 +65,8 @@ final class AnthropicResponses {
   }
 
   static ChatResponse decode(JsonNode body) {
-    if (!body.isObject() || !"message".equals(body.path("type").asText())) {
+    boolean message = body.isObject() && body.path("content").isArray() && body.path("type").asText("message").equals("message");
+    if (!message) {
       throw GatewayException.badGateway("Upstream answer is not an Anthropic message object");
     }
     ChatResponse r = new ChatResponse();
