@@ -20,6 +20,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A strict stand-in for api.anthropic.com over real HTTP (loopback, port 0). It checks what the
@@ -29,13 +30,14 @@ import java.util.Set;
  * API sends. Every request is recorded, rejected ones included.
  *
  * <pre>{@code
- * MockAnthropicServer mock = MockAnthropicServer.start(vertx, "sk-ant-test").await();
+ * MockAnthropicServer mock = new MockAnthropicServer(vertx);   // expects x-api-key: MockAnthropicServer.KEY
  * mock.enqueue(MockAnthropicServer.Reply.text("Hi!").usage(12, 3));
  * ... call mock.baseUrl() + "/v1/messages" ...
  * assertThat(mock.lastRequest().body().get("max_tokens").asInt()).isEqualTo(1024);
  * }</pre>
  */
-public final class MockAnthropicServer {
+public final class MockAnthropicServer implements AutoCloseable {
+  public static final String KEY = "sk-ant-mock-upstream";
   public static final String VERSION = "2023-06-01";
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -54,25 +56,28 @@ public final class MockAnthropicServer {
   private Reply defaultReply = Reply.text("Hello!");
   private List<String> models = List.of("claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001");
   private long countTokensAnswer = 42;
-  private HttpServer server;
+  private final HttpServer server;
 
-  private MockAnthropicServer(String apiKey) { this.apiKey = apiKey; }
+  public MockAnthropicServer(Vertx vertx) { this(vertx, KEY); }
 
-  public static Future<MockAnthropicServer> start(Vertx vertx, String apiKey) {
-    MockAnthropicServer mock = new MockAnthropicServer(apiKey);
-    return vertx.createHttpServer()
-        .requestHandler(mock::handle)
-        .listen(0, "127.0.0.1")
-        .map(s -> {
-          mock.server = s;
-          return mock;
-        });
+  public MockAnthropicServer(Vertx vertx, String apiKey) {
+    this.apiKey = apiKey;
+    this.server = await(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
   }
 
   /** The host URL, as Anthropic SDKs and Junction's {@code base_url} take it (no /v1). */
   public String baseUrl() { return "http://127.0.0.1:" + server.actualPort(); }
 
-  public Future<Void> close() { return server.close(); }
+  @Override
+  public void close() { await(server.close()); }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("MockAnthropicServer: " + e.getMessage(), e);
+    }
+  }
 
   /** Replies are used in order; when none is queued, the default reply answers. */
   public synchronized MockAnthropicServer enqueue(Reply reply) {
