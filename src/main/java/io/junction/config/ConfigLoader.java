@@ -106,7 +106,7 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       var at = e.getLocation();
       return failed(source + ": not valid YAML" + (at == null ? "" : " (line " + at.getLineNr() + ", column "
-          + at.getColumnNr() + ")") + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+          + at.getColumnNr() + ")") + ": " + yamlProblem(e.getOriginalMessage()));
     }
     if (root != null && !root.isMissingNode() && !root.isNull() && !root.isObject()) {
       return failed(source + ": must be a YAML mapping (server:, providers:, ...)");
@@ -278,6 +278,11 @@ public final class ConfigLoader {
           p.number("cached_input", 0), p.number("cache_write", 0)));
     }
     return List.copyOf(out);
+  }
+
+  /** The parser's explanation without its multi-line source excerpts, e.g. "expected ',' or ']', but got {". */
+  private static String yamlProblem(String message) {
+    return String.join("; ", message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList());
   }
 
   static String storageUrlProblem(String url) {

@@ -69,7 +69,9 @@ final class ProviderParser {
     }
 
     DispatchMode dispatch = DispatchMode.POOLED;
-    String dispatchText = r.string("dispatch");
+    // YAML 1.1 reads an unquoted "dispatch: off" as the boolean false.
+    boolean yamlOff = r.node().path("dispatch").isBoolean() && !r.node().path("dispatch").asBoolean();
+    String dispatchText = yamlOff ? "off" : r.string("dispatch");
     if (dispatchText != null) {
       dispatch = dispatch(dispatchText);
       if (dispatch == null) r.problem("dispatch", DISPATCH_VALUES);

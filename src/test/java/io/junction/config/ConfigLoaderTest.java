@@ -61,6 +61,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void yamlErrorsAreOneLineWithTheParsersExplanation() {
+    assertThat(errors("providers:\n  - api_keys: [${KEY}]\n", NO_ENV)).containsExactly(
+        "config: not valid YAML (line 2, column 17): while parsing a flow sequence; expected ',' or ']', but got {");
+  }
+
+  @Test
+  void unquotedOffIsTheDispatchModeNotABoolean() {
+    GatewayConfig c = valid("providers: [{name: a, type: openai, dispatch: off}]", NO_ENV);
+    assertThat(provider(c, "a").dispatch()).isEqualTo(DispatchMode.OFF);
+    assertThat(errors("providers: [{name: a, type: openai, dispatch: true}]", NO_ENV))
+        .containsExactly("providers[0].dispatch: must be a string");
+  }
+
+  @Test
   void topLevelMustBeAMapping() {
     assertThat(errors("- a\n- b\n", NO_ENV)).containsExactly("config: must be a YAML mapping (server:, providers:, ...)");
   }
