@@ -120,29 +120,20 @@ public final class ConfigLoader {
     root.rejectUnknown(ConfigKeys.ROOT);
     GatewayConfig d = GatewayConfig.defaults();
 
-    GatewayConfig.Server server = server(root.object("server"), d.server());
-    ConfigReader auth = root.object("auth");
-    if (auth != null) auth.rejectUnknown(ConfigKeys.AUTH);
-    String masterKey = auth == null ? null : auth.optionalString("master_key");
-    ConfigReader storage = root.object("storage");
-    if (storage != null) storage.rejectUnknown(ConfigKeys.STORAGE);
-    String storageUrl = storage == null ? null : storage.string("url");
-    if (storageUrl != null) storageUrl = checked(storage, "url", storageUrl, storageUrlProblem(storageUrl));
-    ConfigReader redis = root.object("redis");
-    if (redis != null) redis.rejectUnknown(ConfigKeys.REDIS);
-    String redisUrl = redis == null ? null : redis.optionalString("url");
-    if (redisUrl != null) redisUrl = checked(redis, "url", redisUrl, redisUrlProblem(redisUrl));
-    String proxy = root.optionalString("upstream_proxy");
-    if (proxy != null) proxy = checked(root, "upstream_proxy", proxy, ConfigReader.httpUrlProblem(proxy));
-    GatewayConfig.Logs logs = logs(root.object("logs"), d.logs());
+    GatewayConfig.Server server = server(root.section("server", ConfigKeys.SERVER), d.server());
+    String masterKey = root.section("auth", ConfigKeys.AUTH).optionalString("master_key");
+    String storageUrl = root.section("storage", ConfigKeys.STORAGE).checked("url", false, ConfigLoader::storageUrlProblem);
+    String redisUrl = root.section("redis", ConfigKeys.REDIS).checked("url", true, ConfigLoader::redisUrlProblem);
+    String proxy = root.checked("upstream_proxy", true, ConfigReader::httpUrlProblem);
+    GatewayConfig.Logs logs = logs(root.section("logs", ConfigKeys.LOGS), d.logs());
 
     List<ProviderConfig> providers = providers(root, env, problems);
 
     // JUNCTION_* variables override the file (CONTRACT §2).
-    String host = env.get("JUNCTION_HOST");
-    if (EnvironmentProviders.isSet(env, "JUNCTION_HOST")) server = withHost(server, host.trim());
-    if (EnvironmentProviders.isSet(env, "JUNCTION_PORT")) server = withPort(server, env.get("JUNCTION_PORT"), problems);
-    if (EnvironmentProviders.isSet(env, "JUNCTION_MASTER_KEY")) masterKey = env.get("JUNCTION_MASTER_KEY");
+    String host = override(env, "JUNCTION_HOST", server.host(), problems, h -> null);
+    server = new GatewayConfig.Server(host, port(env, server.port(), problems), server.maxBodyBytes(),
+        server.shutdownGraceMs());
+    masterKey = override(env, "JUNCTION_MASTER_KEY", masterKey, problems, k -> null);
     storageUrl = override(env, "JUNCTION_DB_URL", storageUrl, problems, ConfigLoader::storageUrlProblem);
     redisUrl = override(env, "JUNCTION_REDIS_URL", redisUrl, problems, ConfigLoader::redisUrlProblem);
 
@@ -162,8 +153,6 @@ public final class ConfigLoader {
   }
 
   private static GatewayConfig.Server server(ConfigReader r, GatewayConfig.Server d) {
-    if (r == null) return d;
-    r.rejectUnknown(ConfigKeys.SERVER);
     String host = r.string("host");
     if (host != null && host.isBlank()) {
       r.problem("host", "must not be empty");
@@ -177,8 +166,6 @@ public final class ConfigLoader {
   }
 
   private static GatewayConfig.Logs logs(ConfigReader r, GatewayConfig.Logs d) {
-    if (r == null) return d;
-    r.rejectUnknown(ConfigKeys.LOGS);
     Long days = r.integer("retention_days", 0, Integer.MAX_VALUE);
     Boolean bodies = r.bool("store_bodies");
     return new GatewayConfig.Logs(days == null ? d.retentionDays() : days.intValue(),
@@ -202,8 +189,8 @@ public final class ConfigLoader {
         if (problem != null) entry.problem("name", problem);
         else if (!names.add(name)) entry.problem("name", "duplicate provider name '" + name + "'");
       }
-      EnvProvider env4name = name == null ? null : fromEnv.remove(name);
-      ConfigReader merged = env4name == null ? entry : mergedWithEnvironment(entry, env4name.overlay());
+      EnvProvider sameName = name == null ? null : fromEnv.remove(name);
+      ConfigReader merged = sameName == null ? entry : mergedWithEnvironment(entry, sameName.overlay());
       out.add(ProviderParser.parse(merged, name == null ? "" : name));
     }
     for (EnvProvider p : fromEnv.values()) {
@@ -270,12 +257,12 @@ public final class ConfigLoader {
     for (ConfigReader p : root.objects("pricing")) {
       p.rejectUnknown(ConfigKeys.PRICE);
       String model = p.requiredString("model");
-      Double input = p.number("input", 0);
-      Double output = p.number("output", 0);
+      Double input = p.nonNegativeNumber("input");
+      Double output = p.nonNegativeNumber("output");
       if (!p.has("input")) p.problem("input", "required (USD per 1M input tokens)");
       if (!p.has("output")) p.problem("output", "required (USD per 1M output tokens)");
       out.add(new PriceConfig(model, input == null ? 0 : input, output == null ? 0 : output,
-          p.number("cached_input", 0), p.number("cache_write", 0)));
+          p.nonNegativeNumber("cached_input"), p.nonNegativeNumber("cache_write")));
     }
     return List.copyOf(out);
   }
@@ -294,12 +281,6 @@ public final class ConfigLoader {
     return url.startsWith("redis://") || url.startsWith("rediss://") ? null : "must start with redis:// or rediss://";
   }
 
-  private static String checked(ConfigReader r, String key, String value, String problem) {
-    if (problem == null) return value;
-    r.problem(key, problem);
-    return null;
-  }
-
   private static String override(Map<String, String> env, String var, String current, Problems problems,
       java.util.function.Function<String, String> check) {
     if (!EnvironmentProviders.isSet(env, var)) return current;
@@ -310,24 +291,16 @@ public final class ConfigLoader {
     return current;
   }
 
-  private static GatewayConfig.Server withHost(GatewayConfig.Server s, String host) {
-    return new GatewayConfig.Server(host, s.port(), s.maxBodyBytes(), s.shutdownGraceMs());
-  }
-
-  private static GatewayConfig.Server withPort(GatewayConfig.Server s, String text, Problems problems) {
-    long port;
-    try {
-      port = Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      problems.add("JUNCTION_PORT", "must be an integer");
-      return s;
-    }
-    String range = ConfigReader.rangeProblem(port, 1, 65535);
-    if (range != null) {
-      problems.add("JUNCTION_PORT", range);
-      return s;
-    }
-    return new GatewayConfig.Server(s.host(), (int) port, s.maxBodyBytes(), s.shutdownGraceMs());
+  /** {@code JUNCTION_PORT} when set and valid, else {@code current}. */
+  private static int port(Map<String, String> env, int current, Problems problems) {
+    String text = override(env, "JUNCTION_PORT", null, problems, p -> {
+      try {
+        return ConfigReader.rangeProblem(Long.parseLong(p), 1, 65535);
+      } catch (NumberFormatException e) {
+        return "must be an integer";
+      }
+    });
+    return text == null ? current : Integer.parseInt(text);
   }
 
   private static Result failed(String error) { return new Result(null, List.of(error)); }

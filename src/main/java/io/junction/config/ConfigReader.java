@@ -41,7 +41,7 @@ final class ConfigReader {
     return v != null && !v.isNull();
   }
 
-  void problem(String key, String message) { problems.add(key == null ? path : path(key), message); }
+  void problem(String key, String message) { problems.add(path(key), message); }
 
   /** Records every key of this object that is not in {@code known}. */
   void rejectUnknown(Collection<String> known) {
@@ -108,8 +108,8 @@ final class ConfigReader {
     return n;
   }
 
-  /** A number >= min; null when absent. */
-  Double number(String key, double min) {
+  /** A number >= 0 (prices); null when absent. */
+  Double nonNegativeNumber(String key) {
     JsonNode v = node.get(key);
     if (v == null || v.isNull()) return null;
     Double d = null;
@@ -128,8 +128,8 @@ final class ConfigReader {
       problem(key, "must be a number");
       return null;
     }
-    if (d < min) {
-      problem(key, "must be >= " + (min == Math.rint(min) ? String.valueOf((long) min) : String.valueOf(min)));
+    if (d < 0) {
+      problem(key, "must be >= 0");
       return null;
     }
     return d;
@@ -165,7 +165,7 @@ final class ConfigReader {
       String s = text(v, path(key), false);
       if (s == null) return null;
       for (String part : s.split(",")) {
-        if (!part.isBlank()) out.add(part.trim());
+        if (!part.isBlank()) addChecked(out, part.trim(), path(key), check);
       }
       return out;
     }
@@ -177,15 +177,16 @@ final class ConfigReader {
       String itemPath = path(key) + "[" + i + "]";
       String s = text(v.get(i), itemPath, false);
       if (s == null) continue;
-      if (s.isBlank()) {
-        if (!dropEmpty) problems.add(itemPath, "must not be empty");
-        continue;
-      }
-      String problem = check.apply(s);
-      if (problem != null) problems.add(itemPath, problem);
-      else out.add(s);
+      if (!s.isBlank()) addChecked(out, s, itemPath, check);
+      else if (!dropEmpty) problems.add(itemPath, "must not be empty");
     }
     return out;
+  }
+
+  private void addChecked(List<String> out, String item, String at, java.util.function.Function<String, String> check) {
+    String problem = check.apply(item);
+    if (problem != null) problems.add(at, problem);
+    else out.add(item);
   }
 
   /** A mapping of string to string (values substituted); null when absent. */
@@ -203,6 +204,30 @@ final class ConfigReader {
       if (s != null) out.put(e.getKey(), s);
     }
     return out;
+  }
+
+  /**
+   * The section at {@code key} with its unknown keys reported; an empty section when absent or not
+   * a mapping (reported), so callers read defaults from it without null checks.
+   */
+  ConfigReader section(String key, Collection<String> known) {
+    ConfigReader section = object(key);
+    if (section == null) return new ConfigReader(io.junction.protocol.Json.object(), path(key), problems, env);
+    section.rejectUnknown(known);
+    return section;
+  }
+
+  /**
+   * A string that {@code check} accepts (it returns the problem or null), trimmed; null when absent
+   * or rejected. {@code optional} as in {@link #optionalString}.
+   */
+  String checked(String key, boolean optional, java.util.function.Function<String, String> check) {
+    String value = optional ? optionalString(key) : string(key);
+    if (value == null) return null;
+    String problem = check.apply(value.trim());
+    if (problem == null) return value.trim();
+    problem(key, problem);
+    return null;
   }
 
   /** The nested object at {@code key}, or null when absent (a problem when not an object). */

@@ -13,7 +13,5 @@ final class Problems {
 
   boolean isEmpty() { return list.isEmpty(); }
 
-  int size() { return list.size(); }
-
   List<String> list() { return List.copyOf(list); }
 }

@@ -62,7 +62,7 @@ final class ProviderParser {
           + preset.type());
     }
 
-    String baseUrl = url(r, "base_url");
+    String baseUrl = r.checked("base_url", false, ConfigReader::httpUrlProblem);
     if (baseUrl == null && !r.has("base_url") && preset != null) baseUrl = preset.baseUrl();
     if (baseUrl == null && !r.has("base_url") && "azure".equals(type)) {
       r.problem("base_url", "required for type azure (the resource endpoint, https://<resource>.openai.azure.com)");
@@ -112,18 +112,6 @@ final class ProviderParser {
     int eq = model.indexOf('=');
     if (eq < 0 || !model.substring(0, eq).isBlank() && !model.substring(eq + 1).isBlank()) return null;
     return "'" + model + "' must be a name, a glob, or alias=upstream with both sides given";
-  }
-
-  /** An http(s) URL at {@code key}, or null (with a problem when present but not one). */
-  static String url(ConfigReader r, String key) {
-    String u = r.string(key);
-    if (u == null) return null;
-    String problem = ConfigReader.httpUrlProblem(u);
-    if (problem != null) {
-      r.problem(key, problem);
-      return null;
-    }
-    return u.trim();
   }
 
   private static long orDefault(Long value, long fallback) { return value == null ? fallback : value; }
