@@ -33,8 +33,9 @@ final class ProviderParser {
 
   /**
    * Reads the provider at {@code r} whose name is already known (and checked). Problems go to the
-   * reader's sink; the result is only meaningful when there were none. A provider with neither
-   * {@code type} nor {@code preset} named like a preset ({@code name: groq}) uses that preset.
+   * reader's sink; the result is only meaningful when there were none. A provider named like a
+   * preset ({@code name: groq}) uses that preset unless it names another preset or adapter type,
+   * so its defaults (base URL above all) are the service's own.
    */
   static ProviderConfig parse(ConfigReader r, String name) {
     r.rejectUnknown(ConfigKeys.PROVIDER);
@@ -46,8 +47,9 @@ final class ProviderParser {
           + String.join(", ", Presets.all().stream().map(Preset::name).toList()));
     }
     String type = r.string("type");
-    if (type == null && presetName == null && !r.has("type") && Presets.get(name) != null) {
-      preset = Presets.get(name);
+    Preset named = Presets.get(name);
+    if (presetName == null && named != null && (type == null ? !r.has("type") : type.equals(named.type()))) {
+      preset = named;
       presetName = name;
     }
     if (type == null) {

@@ -171,7 +171,7 @@ class ConfigLoaderTest {
             type: bedrock
             region: eu-west-1
         """, NO_ENV);
-    assertThat(provider(c, "openai")).isEqualTo(new ProviderConfig("openai", "openai", null,
+    assertThat(provider(c, "openai")).isEqualTo(new ProviderConfig("openai", "openai", "openai",
         "https://gateway.example/v1", List.of("sk-a", "sk-b"), DispatchMode.EXCLUSIVE, 3,
         List.of("gpt-4o", "ft:*", "fast=gpt-4o-mini"), 1000, 2000, 3000, 4000, 5,
         Map.of("OpenAI-Organization", "org-1"), false, Map.of("health_check_interval_ms", "60000")));
@@ -197,7 +197,13 @@ class ConfigLoaderTest {
           - {name: mine, preset: groq, type: openai, base_url: "http://groq-proxy:8080/v1"}
           - {name: mistral, api_keys: [m]}
           - {name: box, preset: ollama}
+          - {name: groq, type: openai}
+          - {name: deepseek, type: anthropic, base_url: "https://api.deepseek.com/anthropic"}
         """, NO_ENV);
+    assertThat(provider(c, "groq").baseUrl()).isEqualTo("https://api.groq.com/openai/v1");
+    assertThat(provider(c, "groq").preset()).isEqualTo("groq");
+    assertThat(provider(c, "deepseek").preset()).isNull();
+    assertThat(provider(c, "deepseek").type()).isEqualTo("anthropic");
     assertThat(provider(c, "fast").type()).isEqualTo("openai");
     assertThat(provider(c, "fast").preset()).isEqualTo("groq");
     assertThat(provider(c, "fast").baseUrl()).isEqualTo("https://api.groq.com/openai/v1");
