@@ -1,5 +1,7 @@
 package io.junction.config;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -38,7 +40,7 @@ final class ConfigKeys {
   }
 
   static final Set<String> PROVIDER = union(PROVIDER_FIELDS,
-      java.util.Arrays.stream(ProviderOption.values()).map(o -> o.key).toList());
+      Arrays.stream(ProviderOption.values()).map(o -> o.key).toList());
 
   /** Provider keys the environment may supply when the file gives none (CONTRACT §2: file wins field by field). */
   static final List<String> ENV_MERGEABLE = List.of(
@@ -52,7 +54,7 @@ final class ConfigKeys {
   static final List<String> STRATEGIES = List.of("fallback", "weighted", "round_robin", "least_latency", "lowest_cost");
 
   private static Set<String> union(Set<String> a, List<String> b) {
-    java.util.Set<String> all = new java.util.HashSet<>(a);
+    Set<String> all = new HashSet<>(a);
     all.addAll(b);
     return Set.copyOf(all);
   }
