@@ -27,7 +27,6 @@ final class ConfigReader {
     this.env = env;
   }
 
-
   String path(String key) { return path.isEmpty() ? key : path + "." + key; }
 
   JsonNode node() { return node; }
