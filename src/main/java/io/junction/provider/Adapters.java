@@ -8,6 +8,7 @@ public final class Adapters {
   private static final Map<String, ProviderAdapter> BY_TYPE = Map.of(
       "openai", new OpenAiAdapter(),
       "azure", new AzureAdapter(),
+      "anthropic", new AnthropicAdapter(),
       "echo", new EchoAdapter());
 
   private Adapters() {}

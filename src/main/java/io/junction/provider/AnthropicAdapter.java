@@ -15,7 +15,7 @@ import java.util.List;
 public final class AnthropicAdapter implements ProviderAdapter {
   public static final String API_VERSION = "2023-06-01";
 
-  private final AnthropicCodec codec = new AnthropicCodec();
+  private final AnthropicCodec codec = AnthropicCodec.INSTANCE;
 
   @Override
   public String type() { return "anthropic"; }

@@ -75,6 +75,8 @@ public final class GatewayServer {
     router.post("/v1/chat").handler(ctx -> api.chat(ctx, openai, null, null, true));
     router.post("/v1/embeddings").handler(api::embeddings);
     router.get("/v1/models").handler(api::listModels);
+    InboundCodec anthropic = Codecs.inbound(Protocol.ANTHROPIC);
+    router.post("/v1/messages").handler(ctx -> api.chat(ctx, anthropic, null, null, true));
 
     extensions.forEach(e -> e.accept(router));
 

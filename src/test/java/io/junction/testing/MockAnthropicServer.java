@@ -125,6 +125,9 @@ public final class MockAnthropicServer implements AutoCloseable {
         route(req, json, body, resp);
       } catch (Rejection r) {
         error(resp, r.status, r.type, r.getMessage());
+      } catch (RuntimeException e) {
+        // A bug in the mock must fail the test loudly, not hang it.
+        error(resp, 500, "api_error", "MockAnthropicServer failed: " + e);
       }
     });
   }

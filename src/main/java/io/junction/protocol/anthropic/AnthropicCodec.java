@@ -19,6 +19,7 @@ import java.io.IOException;
  * A facade; the mapping lives in the package's focused classes.
  */
 public final class AnthropicCodec implements InboundCodec, UpstreamCodec {
+  public static final AnthropicCodec INSTANCE = new AnthropicCodec();
 
   @Override
   public Protocol protocol() { return Protocol.ANTHROPIC; }
