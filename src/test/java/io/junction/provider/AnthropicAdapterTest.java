@@ -19,6 +19,7 @@ import io.junction.protocol.anthropic.AnthropicCodec;
 import io.junction.testing.MockAnthropicServer;
 import io.junction.testing.MockAnthropicServer.Reply;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
@@ -67,8 +68,13 @@ class AnthropicAdapterTest {
   }
 
   static Answer send(UpstreamCall call) {
-    // The body handler must be attached on the event loop, in the tick the response arrives.
-    return await(http.send(call, config, req -> { }).compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b))));
+    // Built on the event loop so the body handler is attached in the tick the response arrives;
+    // from the test thread, a fast small response could end before the handler is set.
+    Promise<Answer> answer = Promise.promise();
+    vertx.runOnContext(v -> http.send(call, config, req -> { })
+        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b)))
+        .onComplete(answer));
+    return await(answer.future());
   }
 
   /** What an OpenAI client typically sends: no max_tokens, a tool round, reasoning effort. */
@@ -160,8 +166,8 @@ class AnthropicAdapterTest {
 
   @Test
   void theMockRejectsWhatTheRealApiRejects() {
-    Buffer noMaxTokens = Buffer.buffer("{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-    Answer a = send(adapter.chat(config, MockAnthropicServer.KEY, "claude-sonnet-4-5", false, noMaxTokens));
+    String noMaxTokens = "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    Answer a = send(adapter.chat(config, MockAnthropicServer.KEY, "claude-sonnet-4-5", false, Buffer.buffer(noMaxTokens)));
     assertThat(a.status()).isEqualTo(400);
     assertThat(codec.errorMessage(400, a.body())).contains("max_tokens");
 
@@ -173,7 +179,7 @@ class AnthropicAdapterTest {
     assertThat(codec.errorMessage(400, send(adapter.chat(config, MockAnthropicServer.KEY, "m", false, unknownField)).body()))
         .contains("Extra inputs are not permitted");
 
-    UpstreamCall noVersion = adapter.chat(config, MockAnthropicServer.KEY, "m", false, noMaxTokens.copy());
+    UpstreamCall noVersion = adapter.chat(config, MockAnthropicServer.KEY, "m", false, Buffer.buffer(noMaxTokens));
     noVersion.headers().remove("anthropic-version");
     assertThat(codec.errorMessage(400, send(noVersion).body())).contains("anthropic-version");
   }

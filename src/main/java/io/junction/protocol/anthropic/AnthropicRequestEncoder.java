@@ -25,17 +25,19 @@ import java.util.regex.Pattern;
 final class AnthropicRequestEncoder {
   private AnthropicRequestEncoder() {}
 
+  private record OutputLimit(String modelPrefix, int maxTokens) {}
+
   /** Output limits by model prefix, most specific first; used when the client gave no max_tokens. */
-  private static final List<String[]> OUTPUT_LIMITS = List.of(
-      new String[] {"claude-opus-4-0", "32000"},
-      new String[] {"claude-opus-4-1", "32000"},
-      new String[] {"claude-opus-4-2025", "32000"},
-      new String[] {"claude-opus-4", "64000"},
-      new String[] {"claude-sonnet-4", "64000"},
-      new String[] {"claude-haiku-4", "64000"},
-      new String[] {"claude-3-7-sonnet", "64000"},
-      new String[] {"claude-3-5", "8192"},
-      new String[] {"claude-3-", "4096"});
+  private static final List<OutputLimit> OUTPUT_LIMITS = List.of(
+      new OutputLimit("claude-opus-4-0", 32000),
+      new OutputLimit("claude-opus-4-1", 32000),
+      new OutputLimit("claude-opus-4-2025", 32000),
+      new OutputLimit("claude-opus-4", 64000),
+      new OutputLimit("claude-sonnet-4", 64000),
+      new OutputLimit("claude-haiku-4", 64000),
+      new OutputLimit("claude-3-7-sonnet", 64000),
+      new OutputLimit("claude-3-5", 8192),
+      new OutputLimit("claude-3-", 4096));
   /** Every current model accepts this much; older ones are listed above. */
   static final int DEFAULT_MAX_TOKENS = 8192;
   /** Anthropic's minimum thinking budget. */
@@ -44,7 +46,7 @@ final class AnthropicRequestEncoder {
   private static final Pattern TOOL_ID_INVALID = Pattern.compile("[^a-zA-Z0-9_-]");
 
   static int defaultMaxTokens(String model) {
-    for (String[] entry : OUTPUT_LIMITS) if (model.startsWith(entry[0])) return Integer.parseInt(entry[1]);
+    for (OutputLimit limit : OUTPUT_LIMITS) if (model.startsWith(limit.modelPrefix())) return limit.maxTokens();
     return DEFAULT_MAX_TOKENS;
   }
 

@@ -25,7 +25,7 @@ final class AnthropicResponses {
       ObjectNode block = block(p);
       if (block != null) content.add(block);
     }
-    body.put("stop_reason", AnthropicVocabulary.stopReason(response.finishReason));
+    body.put("stop_reason", AnthropicVocabulary.stopReason(response.finishReason, !response.toolCalls().isEmpty()));
     body.put("stop_sequence", response.stopSequence);
     body.set("usage", AnthropicVocabulary.usageJson(response.usage));
     return body;

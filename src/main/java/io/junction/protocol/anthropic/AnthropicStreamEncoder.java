@@ -126,7 +126,7 @@ public final class AnthropicStreamEncoder implements StreamEncoder {
     closeOpen(out);
     ObjectNode delta = Json.object().put("type", "message_delta");
     delta.putObject("delta")
-        .put("stop_reason", AnthropicVocabulary.stopReason(finishReason == null ? FinishReason.STOP : finishReason))
+        .put("stop_reason", AnthropicVocabulary.stopReason(finishReason, !toolBlocks.isEmpty()))
         .put("stop_sequence", stopSequence);
     // Cumulative usage, input included: upstreams that count input late (OpenAI) only know it now.
     delta.set("usage", AnthropicVocabulary.usageJson(usage));

@@ -22,13 +22,21 @@ final class AnthropicVocabulary {
       case "stop_sequence" -> FinishReason.STOP_SEQUENCE;
       case "tool_use" -> FinishReason.TOOL_CALLS;
       case "refusal" -> FinishReason.CONTENT_FILTER;
-      case "pause_turn" -> FinishReason.OTHER;
-      default -> FinishReason.OTHER;
+      default -> FinishReason.OTHER; // pause_turn, and reasons added later
     };
   }
 
+  /**
+   * The stop reason for an answer. Some upstreams (Gemini) finish tool-calling turns with a plain
+   * STOP; Anthropic clients run tools only on {@code tool_use}, so tool calls make it one.
+   */
+  static String stopReason(FinishReason reason, boolean hasToolCalls) {
+    return hasToolCalls && (reason == null || reason == FinishReason.STOP) ? "tool_use"
+        : stopReason(reason == null ? FinishReason.STOP : reason);
+  }
+
   /** OTHER maps to pause_turn so an Anthropic round trip keeps it; ERROR has no Anthropic word. */
-  static String stopReason(FinishReason reason) {
+  private static String stopReason(FinishReason reason) {
     return switch (reason) {
       case STOP, ERROR -> "end_turn";
       case LENGTH -> "max_tokens";

@@ -126,6 +126,18 @@ class AnthropicResponsesTest {
   }
 
   @Test
+  void toolCallsEndingInAPlainStopBecomeToolUse() throws Exception {
+    ChatResponse r = new ChatResponse();
+    r.content.add(new Part.ToolCall("call_1", "f", "{}"));
+    r.finishReason = FinishReason.STOP;
+    ChatRequest req = new ChatRequest();
+    req.model = "gemini-2.5-pro";
+    assertThat(AnthropicSdkCheck.message(codec.encodeResponse(r, req)).stopReason()).contains(StopReason.TOOL_USE);
+    r.finishReason = FinishReason.LENGTH;
+    assertThat(AnthropicSdkCheck.message(codec.encodeResponse(r, req)).stopReason()).contains(StopReason.MAX_TOKENS);
+  }
+
+  @Test
   void garbageFromUpstreamIsA502() {
     assertThatThrownBy(() -> codec.decodeResponse(Buffer.buffer("<html>oops</html>")))
         .isInstanceOf(GatewayException.class).satisfies(e -> assertThat(((GatewayException) e).status).isEqualTo(502));

@@ -128,6 +128,14 @@ class AnthropicStreamEncoderTest {
   }
 
   @Test
+  void aStreamedToolCallEndingInAPlainStopEndsAsToolUse() throws Exception {
+    Buffer sse = encode(List.of(new StreamEvent.Start("r1", "gemini-2.5-pro", null),
+        new StreamEvent.ToolCallStart(0, "fc_1", "lookup"), new StreamEvent.ToolCallDelta(0, "{}"),
+        new StreamEvent.Finish(FinishReason.STOP, null), new StreamEvent.End()));
+    assertThat(AnthropicSdkCheck.accumulate(sse).stopReason()).contains(StopReason.TOOL_USE);
+  }
+
+  @Test
   void eventsBeforeStartStillOpenWithMessageStartAndTheRequestedModel() throws Exception {
     Buffer sse = encode(List.of(new StreamEvent.TextDelta("hi"), new StreamEvent.End()));
     Message m = AnthropicSdkCheck.accumulate(sse);
