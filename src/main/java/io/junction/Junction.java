@@ -46,7 +46,7 @@ public final class Junction {
   }
 
   static Function<String, String> familyOf() {
-    return io.junction.routing.Families::of;
+    return io.junction.provider.Presets::familyOf;
   }
 
   /** Listens on the configured host and port (0 = any free port); returns the port. */
