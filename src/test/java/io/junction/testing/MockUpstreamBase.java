@@ -6,6 +6,7 @@ import io.junction.protocol.Json;
 import io.junction.provider.UpstreamCall;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -128,11 +129,14 @@ public abstract class MockUpstreamBase implements AutoCloseable {
     HttpClient client = vertx.createHttpClient();
     try {
       return await(client.request(new RequestOptions().setMethod(call.method()).setAbsoluteURI(call.url()).setHeaders(call.headers()))
-          .compose(req -> call.body() == null ? req.send() : req.send(call.body()))
-          .compose(resp -> {
+          .compose(req -> {
+            // Handlers go on before the request is sent, so no body chunk can arrive unobserved.
+            Promise<Response> done = Promise.promise();
             List<Buffer> chunks = new ArrayList<>();
-            resp.handler(chunks::add);
-            return resp.end().map(v -> new Response(resp.statusCode(), resp.headers(), chunks));
+            req.response().onFailure(done::fail).onSuccess(resp -> resp.handler(chunks::add).exceptionHandler(done::fail)
+                .endHandler(v -> done.complete(new Response(resp.statusCode(), resp.headers(), chunks))));
+            (call.body() == null ? req.end() : req.end(call.body())).onFailure(done::fail);
+            return done.future();
           }));
     } finally {
       client.close();

@@ -38,10 +38,9 @@ public final class CohereCodec implements UpstreamCodec {
     ObjectNode body = Json.object().put("model", upstreamModel);
     ArrayNode messages = body.putArray("messages");
     if (!req.system.isEmpty()) messages.addObject().put("role", "system").put("content", req.systemText());
-    for (int i = 0; i < req.messages.size(); i++) {
-      Message m = req.messages.get(i);
+    for (Message m : req.messages) {
       if (m.role == Role.ASSISTANT) encodeAssistant(messages, m);
-      else encodeUserSide(messages, m, "messages[" + i + "]");
+      else encodeUserSide(messages, m);
     }
     encodeTools(req, body);
     if (req.maxTokens != null) body.put("max_tokens", req.maxTokens);
@@ -66,7 +65,7 @@ public final class CohereCodec implements UpstreamCodec {
   }
 
   /** Tool results become {@code tool} messages; the rest of the turn, if any, a user message after them. */
-  private static void encodeUserSide(ArrayNode messages, Message m, String path) {
+  private static void encodeUserSide(ArrayNode messages, Message m) {
     List<Part> rest = new ArrayList<>();
     for (Part p : m.parts) {
       if (p instanceof Part.ToolResult r) {
