@@ -37,27 +37,7 @@ public final class BedrockCodec implements UpstreamCodec {
   public Buffer encodeRequest(ChatRequest req, String upstreamModel) {
     if (req.n != null && req.n > 1) throw GatewayException.invalid("n", "Bedrock returns a single choice; 'n' must be 1");
     ObjectNode body = Json.object();
-    ArrayNode messages = body.putArray("messages");
-    ObjectNode previous = null;
-    boolean usesTools = false;
-    for (int i = 0; i < req.messages.size(); i++) {
-      Message m = req.messages.get(i);
-      ArrayNode content = Json.array();
-      for (int j = 0; j < m.parts.size(); j++) {
-        Part p = m.parts.get(j);
-        usesTools |= p instanceof Part.ToolCall || p instanceof Part.ToolResult;
-        addBlock(content, p, "messages[" + i + "].content[" + j + "]");
-      }
-      if (content.isEmpty()) continue;
-      String role = m.role == Role.ASSISTANT ? "assistant" : "user";
-      // Converse wants strictly alternating roles: tool results after a user turn join it.
-      if (previous != null && previous.path("role").asText().equals(role)) {
-        ((ArrayNode) previous.get("content")).addAll(content);
-      } else {
-        previous = messages.addObject().put("role", role);
-        previous.set("content", content);
-      }
-    }
+    body.set("messages", messages(req));
     if (!req.system.isEmpty()) {
       ArrayNode system = Json.array();
       for (int i = 0; i < req.system.size(); i++) addBlock(system, req.system.get(i), "system[" + i + "]");
@@ -69,7 +49,7 @@ public final class BedrockCodec implements UpstreamCodec {
     if (req.topP != null) inference.put("topP", req.topP);
     if (!req.stop.isEmpty()) req.stop.forEach(inference.putArray("stopSequences")::add);
     if (!inference.isEmpty()) body.set("inferenceConfig", inference);
-    encodeTools(req, body, usesTools);
+    encodeTools(req, body);
     ObjectNode additional = Json.object();
     if (isClaude(upstreamModel)) {
       if (req.topK != null) additional.put("top_k", req.topK);
@@ -81,9 +61,31 @@ public final class BedrockCodec implements UpstreamCodec {
     return Json.buffer(body);
   }
 
+  /** Converse wants strictly alternating roles: consecutive turns of one side (tool results, then text) are merged. */
+  private static ArrayNode messages(ChatRequest req) {
+    ArrayNode messages = Json.array();
+    ObjectNode previous = null;
+    for (int i = 0; i < req.messages.size(); i++) {
+      Message m = req.messages.get(i);
+      ArrayNode content = Json.array();
+      for (int j = 0; j < m.parts.size(); j++) addBlock(content, m.parts.get(j), "messages[" + i + "].content[" + j + "]");
+      if (content.isEmpty()) continue;
+      String role = m.role == Role.ASSISTANT ? "assistant" : "user";
+      if (previous != null && previous.path("role").asText().equals(role)) {
+        ((ArrayNode) previous.get("content")).addAll(content);
+      } else {
+        previous = messages.addObject().put("role", role);
+        previous.set("content", content);
+      }
+    }
+    return messages;
+  }
+
   private static boolean isClaude(String model) { return model != null && model.contains("claude"); }
 
-  private static void encodeTools(ChatRequest req, ObjectNode body, boolean historyUsesTools) {
+  private static void encodeTools(ChatRequest req, ObjectNode body) {
+    boolean historyUsesTools = req.messages.stream().flatMap(m -> m.parts.stream())
+        .anyMatch(p -> p instanceof Part.ToolCall || p instanceof Part.ToolResult);
     boolean none = req.toolChoice != null && req.toolChoice.mode() == ToolChoice.Mode.NONE;
     // Converse has no "none" choice; we drop the tools unless the history needs them declared
     // (Bedrock rejects toolUse/toolResult blocks without a toolConfig).
