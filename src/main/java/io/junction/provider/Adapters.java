@@ -8,6 +8,8 @@ public final class Adapters {
   private static final Map<String, ProviderAdapter> BY_TYPE = Map.of(
       "openai", new OpenAiAdapter(),
       "azure", new AzureAdapter(),
+      "cohere", new CohereAdapter(),
+      "bedrock", new BedrockAdapter(),
       "echo", new EchoAdapter());
 
   private Adapters() {}
