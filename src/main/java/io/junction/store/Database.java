@@ -70,7 +70,7 @@ public final class Database implements AutoCloseable {
     config.setJdbcUrl(jdbcUrl);
     config.setPoolName("junction-" + vendor.flywayName);
     config.setConnectionTimeout(10_000);
-    config.setInitializationFailTimeout(10_000);
+    config.setInitializationFailTimeout(1); // one attempt: serve must fail fast on an unreachable database
     int size;
     if (vendor == Vendor.SQLITE) {
       // SQLite allows one writer at a time; a single connection serialises writes in the pool
