@@ -33,7 +33,7 @@ public final class KeyAuthenticator implements ClientAuthenticator {
     if (presentedKey == null || presentedKey.isBlank()) {
       throw unauthorized("Missing API key: send it as 'Authorization: Bearer <key>', 'x-api-key' or 'x-goog-api-key'");
     }
-    // Constant-time: the master key is a low-entropy secret a timing attack could probe.
+    // Constant-time: the master key is chosen by a person, not random, so timing must not leak it.
     if (MessageDigest.isEqual(masterKey, presentedKey.getBytes(StandardCharsets.UTF_8))) return ClientIdentity.MASTER;
     return keys.bySecret(presentedKey)
         .map(k -> new ClientIdentity(k.id(), k.name(), false, k.allowedModels()))

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,15 +74,30 @@ public final class RequestLogStore {
     });
   }
 
-  /** Total and per provider/model/key spend over {@code range}. */
+  /**
+   * Total and per provider/model/key spend over {@code range}, from one grouped query (so the
+   * three breakdowns come from the same snapshot and always add up to the total).
+   */
   public CompletableFuture<CostReport> costs(TimeRange range) {
     Where where = new Where().and("time_ms >= ?", range.fromMs()).and("time_ms < ?", range.toMs());
+    String sql = "SELECT provider, model, key_id, SUM(cost_usd) FROM request_logs" + where.sql()
+        + " GROUP BY provider, model, key_id";
     return db.call(c -> {
-      Map<String, Double> byProvider = sumBy(c, "provider", CostReport.NONE, where);
-      Map<String, Double> byModel = sumBy(c, "model", CostReport.NONE, where);
-      Map<String, Double> byKey = sumBy(c, "key_id", CostReport.NO_KEY, where);
-      double total = byProvider.values().stream().mapToDouble(Double::doubleValue).sum();
-      return new CostReport(range.fromMs(), range.toMs(), total, byProvider, byModel, byKey);
+      Map<String, Double> byProvider = new HashMap<>();
+      Map<String, Double> byModel = new HashMap<>();
+      Map<String, Double> byKey = new HashMap<>();
+      double total = 0;
+      try (PreparedStatement ps = where.prepare(c, sql); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          double usd = rs.getDouble(4);
+          total += usd;
+          byProvider.merge(orElse(rs.getString(1), CostReport.NONE), usd, Double::sum);
+          byModel.merge(orElse(rs.getString(2), CostReport.NONE), usd, Double::sum);
+          byKey.merge(orElse(rs.getString(3), CostReport.NO_KEY), usd, Double::sum);
+        }
+      }
+      return new CostReport(range.fromMs(), range.toMs(), total,
+          byCostDescending(byProvider), byCostDescending(byModel), byCostDescending(byKey));
     });
   }
 
@@ -95,17 +111,17 @@ public final class RequestLogStore {
     });
   }
 
-  private static Map<String, Double> sumBy(Connection c, String column, String nullLabel, Where where) throws SQLException {
-    String sql = "SELECT " + column + ", SUM(cost_usd) AS usd FROM request_logs" + where.sql()
-        + " GROUP BY " + column + " ORDER BY usd DESC";
-    try (PreparedStatement ps = where.prepare(c, sql); ResultSet rs = ps.executeQuery()) {
-      Map<String, Double> out = new LinkedHashMap<>();
-      while (rs.next()) {
-        String name = rs.getString(1);
-        out.merge(name == null ? nullLabel : name, rs.getDouble(2), Double::sum);
-      }
-      return out;
-    }
+  private static String orElse(String value, String fallback) {
+    return value == null ? fallback : value;
+  }
+
+  /** Highest spend first; ties by name, so the order is stable. */
+  private static Map<String, Double> byCostDescending(Map<String, Double> sums) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    sums.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
   }
 
   private static LogEntry read(ResultSet rs) throws SQLException {

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -122,7 +123,7 @@ public final class GatewayMetrics implements AutoCloseable {
     Map<String, MetricsSnapshot.Provider> out = new TreeMap<>();
     byProvider.forEach((provider, models) -> {
       Map<String, MetricsSnapshot.Stats> perModel = new TreeMap<>();
-      models.forEach((model, s) -> perModel.put(model, Series.stats(java.util.List.of(s))));
+      models.forEach((model, s) -> perModel.put(model, Series.stats(List.of(s))));
       out.put(provider, new MetricsSnapshot.Provider(Series.stats(models.values()), perModel));
     });
     return new MetricsSnapshot(w.sinceMs, out);
