@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.junction.protocol.Json;
 import io.junction.protocol.Usage;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -104,6 +106,24 @@ class GatewayMetricsTest {
     assertThat(text).contains("junction_telemetry_dropped_total{reason=\"queue_full\"} 3.0");
     assertThat(text).contains("junction_upstream_attempts_total{model=\"gpt-4o\",outcome=\"failure\",provider=\"openai\"} 1.0");
     assertThat(text).contains("junction_request_duration_seconds_bucket{model=\"gpt-4o\",provider=\"openai\",le=\"0.25\"} 1");
+  }
+
+  @Test
+  void theGrafanaDashboardQueriesOnlyMetricsWeExport() throws Exception {
+    metrics.onRequest(request("openai", "gpt-4o", 200, 120, 40, new Usage(100, 10)), 0.01);
+    metrics.onAttempt(new AttemptEvent("r", 1, "openai", "gpt-4o", 0, 503, 5000, "overloaded"));
+    metrics.onDropped("queue_full", 1);
+    Set<String> exported = new HashSet<>();
+    for (String line : metrics.scrape().split("\n")) {
+      if (!line.isBlank() && !line.startsWith("#")) exported.add(line.split("[{ ]", 2)[0]);
+    }
+    JsonNode dashboard = Json.MAPPER.readTree(Path.of("deploy/grafana/junction.json").toFile());
+    Set<String> queried = new HashSet<>();
+    Matcher names = Pattern.compile("\\b(junction_[a-z_]+|jvm_[a-z_]+)").matcher(dashboard.toString());
+    while (names.find()) queried.add(names.group(1));
+    assertThat(queried).contains("junction_requests_total", "junction_request_duration_seconds_bucket",
+        "junction_ttft_seconds_bucket", "junction_tokens_total", "junction_cost_usd_total");
+    assertThat(exported).containsAll(queried);
   }
 
   @Test
