@@ -415,7 +415,8 @@ final class ProxyCall {
     gw.telemetry().request(new RequestEvent(System.currentTimeMillis(), requestId, identity.keyId(), inbound.protocol().id,
         requestedModel, lastProvider, lastModel, stream, status, latency, ttftNanos < 0 ? -1 : ttftNanos / 1000, usage,
         attempts, error));
-    gw.authenticator().record(identity, requestedModel, usage, 0);
+    double cost = lastProvider == null ? 0 : gw.pricing().cost(lastProvider, lastModel, usage);
+    gw.authenticator().record(identity, requestedModel, usage, cost);
   }
 
   // ---- helpers ----

@@ -41,7 +41,8 @@ class ErrorCasesTest {
         io.junction.config.DispatchMode.POOLED, 1, List.of("dead-model"), 5000, 1000, 5000, 5000, 0, Map.of(), true, Map.of());
     ProviderConfig slow = new ProviderConfig("slow", "openai", null, upstream.baseUrl(), List.of(MockOpenAiServer.KEY),
         io.junction.config.DispatchMode.POOLED, 1, List.of("slow-model"), 60000, 1000, 300, 300, 0, Map.of(), true, Map.of());
-    GatewayConfig c = GatewayConfig.defaults().withProviders(List.of(ok, dead, slow)).withMasterKey(TestGateway.MASTER_KEY);
+    GatewayConfig c = GatewayConfig.defaults().withProviders(List.of(ok, dead, slow)).withMasterKey(TestGateway.MASTER_KEY)
+        .withStorageUrl(TestGateway.tempDatabase());
     c = c.withServer(new GatewayConfig.Server("127.0.0.1", 0, 4096, 1000));
     gateway = new TestGateway(c);
   }
