@@ -4,11 +4,9 @@ import io.junction.config.GatewayConfig;
 import io.junction.provider.ProviderRegistry;
 import io.junction.provider.UpstreamClient;
 import io.junction.routing.ModelResolver;
-import io.junction.server.ClientAuthenticator;
 import io.junction.server.Gateway;
 import io.junction.server.GatewayServer;
-import io.junction.server.MasterKeyAuthenticator;
-import io.junction.telemetry.TelemetrySink;
+import io.junction.admin.DataServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -24,29 +22,34 @@ public final class Junction {
   private final Vertx vertx;
   private final Gateway gateway;
   private final GatewayServer server;
+  private final DataServices data;
   private int port;
 
-  private Junction(GatewayConfig config, Vertx vertx, Gateway gateway, GatewayServer server) {
+  private Junction(GatewayConfig config, Vertx vertx, Gateway gateway, GatewayServer server, DataServices data) {
     this.config = config;
     this.vertx = vertx;
     this.gateway = gateway;
     this.server = server;
+    this.data = data;
   }
 
+  /**
+   * Builds the gateway. Opens the store first (blocking): a bad storage URL or an unreachable
+   * database fails here with a one-line reason, before anything listens.
+   */
   public static Junction create(GatewayConfig config) {
+    DataServices data = DataServices.start(config);
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     ProviderRegistry registry = new ProviderRegistry(config.providers(), config.models());
     ModelResolver resolver = new ModelResolver(registry, familyOf());
     UpstreamClient upstream = new UpstreamClient(vertx, config.upstreamProxy());
-    TelemetrySink telemetry = TelemetrySink.NOOP;
-    ClientAuthenticator auth = new MasterKeyAuthenticator(config.masterKey());
-    Gateway gw = new Gateway(vertx, config, registry, resolver, upstream, telemetry, auth);
+    Gateway gw = new Gateway(vertx, config, registry, resolver, upstream, data.telemetry(), data.authenticator(), data.pricing());
     List<Consumer<Router>> extensions = new ArrayList<>();
-    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions));
+    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions), data);
   }
 
   static Function<String, String> familyOf() {
-    return io.junction.routing.Families::of;
+    return io.junction.provider.Presets::familyOf;
   }
 
   /** Listens on the configured host and port (0 = any free port); returns the port. */
@@ -59,11 +62,20 @@ public final class Junction {
 
   public Gateway gateway() { return gateway; }
 
-  /** Readiness off, listeners closed, in-flight calls given the grace period, then everything closed. */
+  public DataServices data() { return data; }
+
+  /**
+   * Readiness off, listeners closed, then the upstream client, then the data services (which
+   * flush queued log rows: a clean stop loses none), and Vert.x last.
+   */
   public Future<Void> stop() {
     server.markNotReady();
     return server.close()
         .eventually(() -> gateway.upstream().close())
+        .eventually(() -> vertx.executeBlocking(() -> {
+          data.close();
+          return null;
+        }))
         .eventually(() -> vertx.close());
   }
 

@@ -9,6 +9,8 @@ public final class Adapters {
       "openai", new OpenAiAdapter(),
       "azure", new AzureAdapter(),
       "anthropic", new AnthropicAdapter(),
+      "cohere", new CohereAdapter(),
+      "bedrock", new BedrockAdapter(),
       "echo", new EchoAdapter());
 
   private Adapters() {}

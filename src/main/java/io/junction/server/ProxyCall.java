@@ -143,7 +143,10 @@ final class ProxyCall {
     Buffer body = sameProtocol(p)
         ? FastPath.rewrite(rawBody, inbound.protocol(), model, stream)
         : p.adapter.codec().encodeRequest(request, model);
-    return p.adapter.chat(p.config, a.apiKey(), model, stream, body);
+    UpstreamCall call = p.adapter.chat(p.config, a.apiKey(), model, stream, body);
+    // Configured extra headers go on last; for Bedrock they travel unsigned, which AWS accepts.
+    if (p.config.headers() != null) p.config.headers().forEach(call::header);
+    return call;
   }
 
   private boolean sameProtocol(Provider p) { return p.adapter.protocol() == inbound.protocol(); }
@@ -412,7 +415,8 @@ final class ProxyCall {
     gw.telemetry().request(new RequestEvent(System.currentTimeMillis(), requestId, identity.keyId(), inbound.protocol().id,
         requestedModel, lastProvider, lastModel, stream, status, latency, ttftNanos < 0 ? -1 : ttftNanos / 1000, usage,
         attempts, error));
-    gw.authenticator().record(identity, requestedModel, usage, 0);
+    double cost = lastProvider == null ? 0 : gw.pricing().cost(lastProvider, lastModel, usage);
+    gw.authenticator().record(identity, requestedModel, usage, cost);
   }
 
   // ---- helpers ----
