@@ -77,6 +77,7 @@ public final class GatewayServer {
     router.get("/v1/models").handler(api::listModels);
     InboundCodec anthropic = Codecs.inbound(Protocol.ANTHROPIC);
     router.post("/v1/messages").handler(ctx -> api.chat(ctx, anthropic, null, null, true));
+    router.post("/v1/messages/count_tokens").handler(new AnthropicCountTokens(gw)::handle);
 
     extensions.forEach(e -> e.accept(router));
 

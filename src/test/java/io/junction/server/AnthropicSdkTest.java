@@ -10,6 +10,7 @@ import com.anthropic.core.http.StreamResponse;
 import com.anthropic.errors.AnthropicServiceException;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
@@ -153,6 +154,21 @@ class AnthropicSdkTest {
           .forEach(ch -> ch.delta().content().ifPresent(text::append));
     }
     assertThat(text.toString()).isEqualTo("Streaming bonjour");
+  }
+
+  @Test
+  void countTokensAsksAnthropicAndEstimatesForOthers() {
+    anthropicUpstream.countTokensAnswer(17);
+    MessageCountTokensParams.Builder count = MessageCountTokensParams.builder().addUserMessage("Hello, world").system("Be brief.");
+    assertThat(anthropic.messages().countTokens(count.model("claude-sonnet-4-5").build()).inputTokens()).isEqualTo(17);
+    var sent = anthropicUpstream.lastRequest();
+    assertThat(sent.path()).isEqualTo("/v1/messages/count_tokens");
+    assertThat(sent.body().get("system").asText()).isEqualTo("Be brief.");
+
+    int openAiCalls = openAiUpstream.received.size();
+    long estimate = anthropic.messages().countTokens(count.model("gpt-4o").build()).inputTokens();
+    assertThat(estimate).isBetween(5L, 30L);
+    assertThat(openAiUpstream.received).hasSize(openAiCalls);
   }
 
   @Test
