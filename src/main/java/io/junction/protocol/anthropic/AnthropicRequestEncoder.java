@@ -14,6 +14,7 @@ import io.junction.protocol.Role;
 import io.junction.protocol.Tool;
 import io.junction.protocol.ToolChoice;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -128,7 +129,7 @@ final class AnthropicRequestEncoder {
     return blocks;
   }
 
-  static String jsonInstruction(ResponseFormat format) {
+  private static String jsonInstruction(ResponseFormat format) {
     if (format == null || format.kind() == ResponseFormat.Kind.TEXT) return null;
     String base = "Respond with a single valid JSON object and nothing else: no prose, no markdown code fences.";
     if (format.kind() == ResponseFormat.Kind.JSON_SCHEMA && format.schema() != null) {
@@ -159,7 +160,19 @@ final class AnthropicRequestEncoder {
         currentRole = role;
       }
     }
+    for (var turn : out) toolResultsFirst((ArrayNode) turn.get("content"));
     return out;
+  }
+
+  /** Anthropic wants a user turn's tool_result blocks before its other blocks; the order within each group is kept. */
+  private static void toolResultsFirst(ArrayNode content) {
+    List<JsonNode> results = new ArrayList<>();
+    List<JsonNode> others = new ArrayList<>();
+    for (JsonNode b : content) ("tool_result".equals(b.path("type").asText()) ? results : others).add(b);
+    if (results.isEmpty() || others.isEmpty()) return;
+    content.removeAll();
+    content.addAll(results);
+    content.addAll(others);
   }
 
   /** One content block, or null for parts Anthropic cannot take (empty text, unsigned thinking). */

@@ -236,6 +236,16 @@ class AnthropicRequestEncoderTest {
   }
 
   @Test
+  void toolResultsComeFirstInTheirUserTurn() throws Exception {
+    ChatRequest req = userSays("q");
+    req.messages.add(Message.of(Role.ASSISTANT, new Part.ToolCall("c1", "f", "{}")));
+    req.messages.add(Message.of(Role.USER, new Part.Text("also, hurry")));
+    req.messages.add(Message.of(Role.TOOL, new Part.ToolResult("c1", "f", List.of(new Part.Text("done")), false)));
+    JsonNode turn = encode(req, "claude-sonnet-4-5").get("messages").get(2);
+    assertThat(turn.get("content")).extracting(b -> b.get("type").asText()).containsExactly("tool_result", "text");
+  }
+
+  @Test
   void rejectsWhatAnthropicCannotExpress() {
     ChatRequest many = userSays("q");
     many.n = 2;
