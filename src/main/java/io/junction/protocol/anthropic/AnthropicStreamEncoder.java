@@ -172,8 +172,8 @@ public final class AnthropicStreamEncoder implements StreamEncoder {
   /** Stream errors from other protocols carry their own type names; anything unknown becomes api_error. */
   private static String anthropicErrorType(String type) {
     return switch (type == null ? "" : type) {
-      case "invalid_request_error", "authentication_error", "permission_error", "not_found_error", "request_too_large",
-          "rate_limit_error", "api_error", "overloaded_error", "timeout_error" -> type;
+      case "invalid_request_error", "authentication_error", "billing_error", "permission_error", "not_found_error",
+          "request_too_large", "conflict_error", "rate_limit_error", "api_error", "overloaded_error", "timeout_error" -> type;
       default -> "api_error";
     };
   }
