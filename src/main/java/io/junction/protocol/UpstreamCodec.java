@@ -21,4 +21,10 @@ public interface UpstreamCodec {
    * bodies give a generic message.
    */
   String errorMessage(int status, Buffer body);
+
+  /**
+   * A tap for relaying this protocol's stream unchanged to a client of the same protocol.
+   * {@code clientWantsUsage} is OpenAI's {@code stream_options.include_usage} as the client sent it.
+   */
+  default StreamTap passthroughTap(boolean clientWantsUsage) { return StreamTap.decoding(streamDecoder()); }
 }

@@ -1,0 +1,48 @@
+package io.junction.protocol.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.junction.protocol.ChatRequest;
+import io.junction.protocol.ChatResponse;
+import io.junction.protocol.GatewayException;
+import io.junction.protocol.InboundCodec;
+import io.junction.protocol.Json;
+import io.junction.protocol.Protocol;
+import io.junction.protocol.StreamDecoder;
+import io.junction.protocol.StreamEncoder;
+import io.junction.protocol.UpstreamCodec;
+import io.vertx.core.buffer.Buffer;
+
+/** The OpenAI Chat Completions protocol, as a server (clients' side) and as a client (upstreams). */
+public final class OpenAiCodec implements InboundCodec, UpstreamCodec {
+  public static final OpenAiCodec INSTANCE = new OpenAiCodec();
+
+  @Override public Protocol protocol() { return Protocol.OPENAI; }
+
+  @Override
+  public ChatRequest decodeRequest(JsonNode body, String pathModel) { return OpenAiRequests.decode(body); }
+
+  @Override
+  public Buffer encodeResponse(ChatResponse response, ChatRequest req) {
+    return Json.buffer(OpenAiResponses.encode(response, req.model));
+  }
+
+  @Override public StreamEncoder streamEncoder(ChatRequest req) { return new OpenAiStreamEncoder(req); }
+
+  @Override public Buffer encodeError(GatewayException error) { return OpenAiErrors.encode(error); }
+
+  @Override
+  public Buffer encodeRequest(ChatRequest request, String upstreamModel) {
+    return Json.buffer(OpenAiRequests.encode(request, upstreamModel));
+  }
+
+  @Override public ChatResponse decodeResponse(Buffer body) { return OpenAiResponses.decode(Json.parseUpstream(body)); }
+
+  @Override public StreamDecoder streamDecoder() { return new OpenAiStreamDecoder(); }
+
+  @Override public String errorMessage(int status, Buffer body) { return OpenAiErrors.message(status, body); }
+
+  @Override public io.junction.protocol.StreamTap passthroughTap(boolean clientWantsUsage) { return new OpenAiStreamTap(clientWantsUsage); }
+
+  /** Usage of a complete chat.completion or embeddings body (fast-path accounting); ZERO when absent. */
+  public static io.junction.protocol.Usage usageOf(JsonNode body) { return OpenAiResponses.usage(body.get("usage")); }
+}

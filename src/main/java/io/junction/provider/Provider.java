@@ -1,0 +1,73 @@
+package io.junction.provider;
+
+import io.junction.config.ProviderConfig;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A configured provider at run time: its config, adapter and key pool, and the model-name rules
+ * compiled once. Immutable but for {@link #discovered}, which model discovery fills in.
+ */
+public final class Provider {
+  public final ProviderConfig config;
+  public final ProviderAdapter adapter;
+  public final KeyPool keys;
+  private final List<ModelRule> rules;
+  /** Model ids the provider listed upstream (discovery); empty until discovered. */
+  public volatile Set<String> discovered = Set.of();
+
+  public Provider(ProviderConfig config, ProviderAdapter adapter) {
+    this.config = config;
+    this.adapter = adapter;
+    this.keys = new KeyPool(config.apiKeys());
+    this.rules = config.models() == null ? List.of() : config.models().stream().map(ModelRule::parse).toList();
+  }
+
+  public String name() { return config.name(); }
+
+  /**
+   * The upstream model name this provider uses for {@code model}, or null if its model list does
+   * not serve it. An empty list serves nothing by rule (family and discovery still may).
+   */
+  public String match(String model) {
+    for (ModelRule r : rules) {
+      String upstream = r.apply(model);
+      if (upstream != null) return upstream;
+    }
+    return discovered.contains(model) ? model : null;
+  }
+
+  /** Client-facing model names listed by /v1/models (globs excluded). */
+  public List<String> listedModels() {
+    return rules.stream().filter(r -> r.glob == null).map(r -> r.name).toList();
+  }
+
+  /** One entry of {@code models}: exact name, glob ({@code ft:*}) or alias ({@code alias=upstream}). */
+  private record ModelRule(String name, Pattern glob, String upstream) {
+    static ModelRule parse(String spec) {
+      int eq = spec.indexOf('=');
+      String name = eq < 0 ? spec : spec.substring(0, eq).trim();
+      String upstream = eq < 0 ? null : spec.substring(eq + 1).trim();
+      Pattern glob = name.contains("*") || name.contains("?") ? Pattern.compile(globToRegex(name)) : null;
+      return new ModelRule(name, glob, upstream);
+    }
+
+    String apply(String model) {
+      boolean hit = glob == null ? name.equals(model) : glob.matcher(model).matches();
+      return hit ? (upstream == null ? model : upstream) : null;
+    }
+
+    private static String globToRegex(String glob) {
+      StringBuilder sb = new StringBuilder();
+      for (char c : glob.toCharArray()) {
+        switch (c) {
+          case '*' -> sb.append(".*");
+          case '?' -> sb.append('.');
+          default -> sb.append(Pattern.quote(String.valueOf(c)));
+        }
+      }
+      return sb.toString();
+    }
+  }
+}

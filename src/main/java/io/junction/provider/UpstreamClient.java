@@ -1,0 +1,80 @@
+package io.junction.provider;
+
+import io.junction.config.ProviderConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * The pooled HTTP client for every upstream. TLS upstreams negotiate HTTP/2 by ALPN (falling back
+ * to HTTP/1.1); plain-HTTP upstreams (local servers) use HTTP/1.1 keep-alive, since h2c upgrade
+ * would break servers that don't offer it.
+ */
+public final class UpstreamClient {
+  /** Connections per upstream host: a gateway multiplexes many clients onto few hosts. */
+  private static final int HTTP1_POOL_SIZE = 512;
+  private static final int HTTP2_POOL_SIZE = 8;
+
+  private final HttpClientAgent tls;
+  private final HttpClientAgent plain;
+
+  public UpstreamClient(Vertx vertx, String proxyUrl) {
+    HttpClientOptions base = new HttpClientOptions()
+        .setKeepAlive(true)
+        .setTcpNoDelay(true)
+        .setDecompressionSupported(false)
+        .setMaxInitialLineLength(16 * 1024)
+        .setMaxHeaderSize(64 * 1024);
+    if (proxyUrl != null && !proxyUrl.isBlank()) base.setProxyOptions(proxy(proxyUrl));
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(HTTP1_POOL_SIZE).setHttp2MaxSize(HTTP2_POOL_SIZE).setMaxWaitQueueSize(-1);
+    HttpClientOptions tlsOptions = new HttpClientOptions(base).setSsl(true).setUseAlpn(true)
+        .setProtocolVersion(HttpVersion.HTTP_2).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+    HttpClientOptions plainOptions = new HttpClientOptions(base).setProtocolVersion(HttpVersion.HTTP_1_1);
+    this.tls = vertx.httpClientBuilder().with(tlsOptions).with(pool).build();
+    this.plain = vertx.httpClientBuilder().with(plainOptions).with(pool).build();
+  }
+
+  /**
+   * Opens the request (connect timeout from config; idle timeout = first-byte timeout until the
+   * caller switches it) and sends the body. The request is handed to {@code onRequest} first so
+   * the caller can reset it (client gone, total deadline).
+   */
+  public Future<io.vertx.core.http.HttpClientResponse> send(UpstreamCall call, ProviderConfig config,
+      java.util.function.Consumer<HttpClientRequest> onRequest) {
+    RequestOptions opts = new RequestOptions()
+        .setMethod(call.method())
+        .setAbsoluteURI(call.url())
+        .setHeaders(call.headers());
+    if (config.connectTimeoutMs() > 0) opts.setConnectTimeout(config.connectTimeoutMs());
+    if (config.firstByteTimeoutMs() > 0) opts.setIdleTimeout(config.firstByteTimeoutMs());
+    HttpClientAgent client = call.url().startsWith("https:") ? tls : plain;
+    return client.request(opts).compose(req -> {
+      onRequest.accept(req);
+      return call.body() == null ? req.send() : req.send(call.body());
+    });
+  }
+
+  public Future<Void> close() {
+    return Future.join(tls.close(), plain.close()).mapEmpty();
+  }
+
+  private static ProxyOptions proxy(String url) {
+    URI u = URI.create(url);
+    ProxyOptions p = new ProxyOptions().setType(ProxyType.HTTP).setHost(u.getHost()).setPort(u.getPort() < 0 ? 3128 : u.getPort());
+    if (u.getUserInfo() != null) {
+      String[] up = u.getUserInfo().split(":", 2);
+      p.setUsername(up[0]);
+      if (up.length > 1) p.setPassword(up[1]);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,113 @@
+package io.junction.server;
+
+import io.junction.protocol.Codecs;
+import io.junction.protocol.ErrorKind;
+import io.junction.protocol.GatewayException;
+import io.junction.protocol.InboundCodec;
+import io.junction.protocol.Protocol;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP front: one router, served by one HttpServer per event loop on the same port (Vert.x
+ * spreads connections across them). Extra route groups (management API) plug in as {@code extensions}.
+ */
+public final class GatewayServer {
+  private final Gateway gw;
+  private final List<Consumer<Router>> extensions;
+  private final List<HttpServer> servers = new ArrayList<>();
+  private volatile boolean ready;
+
+  public GatewayServer(Gateway gw, List<Consumer<Router>> extensions) {
+    this.gw = gw;
+    this.extensions = extensions;
+  }
+
+  /** Starts listening; fails with the bind error (port taken) as is. Returns the actual port. */
+  public Future<Integer> start(String host, int port, int instances) {
+    Router router = router();
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+        .setTcpNoDelay(true).setCompressionSupported(false).setMaxHeaderSize(64 * 1024).setIdleTimeout(0);
+    Future<HttpServer> first = gw.vertx().createHttpServer(options).requestHandler(router).listen();
+    return first.compose(s -> {
+      servers.add(s);
+      // Further instances with the same options share the listening socket (port 0 included);
+      // each gets its own event loop, so connections spread across cores.
+      List<Future<HttpServer>> more = new ArrayList<>();
+      for (int i = 1; i < instances; i++) {
+        more.add(gw.vertx().createHttpServer(options).requestHandler(router).listen());
+      }
+      return Future.all(more).map(cf -> {
+        for (int i = 0; i < more.size(); i++) servers.add(cf.resultAt(i));
+        ready = true;
+        return s.actualPort();
+      });
+    });
+  }
+
+  /** Readiness goes down first, so load balancers stop sending before the listeners close. */
+  public void markNotReady() { ready = false; }
+
+  public Future<Void> close() {
+    ready = false;
+    return Future.all(servers.stream().map(HttpServer::close).toList()).mapEmpty();
+  }
+
+  Router router() {
+    Router router = Router.router(gw.vertx());
+    InboundRoutes api = new InboundRoutes(gw);
+    long maxBody = gw.config().server().maxBodyBytes();
+    router.route().handler(BodyHandler.create(false).setBodyLimit(maxBody).setHandleFileUploads(false));
+
+    router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
+    router.get("/ready").handler(ctx -> ctx.response().setStatusCode(ready ? 200 : 503)
+        .putHeader("content-type", "application/json").end(ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not_ready\"}"));
+
+    InboundCodec openai = Codecs.inbound(Protocol.OPENAI);
+    router.post("/v1/chat/completions").handler(ctx -> api.chat(ctx, openai, null, null, true));
+    router.post("/v1/chat").handler(ctx -> api.chat(ctx, openai, null, null, true));
+    router.post("/v1/embeddings").handler(api::embeddings);
+    router.get("/v1/models").handler(api::listModels);
+    InboundCodec anthropic = Codecs.inbound(Protocol.ANTHROPIC);
+    router.post("/v1/messages").handler(ctx -> api.chat(ctx, anthropic, null, null, true));
+    router.post("/v1/messages/count_tokens").handler(new AnthropicCountTokens(gw)::handle);
+
+    extensions.forEach(e -> e.accept(router));
+
+    router.route().last().handler(ctx -> InboundRoutes.sendError(ctx, codecFor(ctx),
+        new GatewayException(ErrorKind.NOT_FOUND, 404, "not_found", null,
+            "No route for " + ctx.request().method() + " " + ctx.request().path()), RequestIds.of(ctx.request())));
+    router.route().failureHandler(this::failure);
+    return router;
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode();
+    GatewayException e;
+    if (status == 413) {
+      e = new GatewayException(ErrorKind.REQUEST_TOO_LARGE, 413, "request_too_large", null,
+          "Request body is larger than the limit of " + gw.config().server().maxBodyBytes() + " bytes");
+    } else if (ctx.failure() instanceof GatewayException ge) {
+      e = ge;
+    } else {
+      org.slf4j.LoggerFactory.getLogger(GatewayServer.class).error("Unhandled error on {}", ctx.request().path(), ctx.failure());
+      e = new GatewayException(ErrorKind.API_ERROR, status > 0 ? status : 500, "internal_error", null, "Internal gateway error");
+    }
+    InboundRoutes.sendError(ctx, codecFor(ctx), e, RequestIds.of(ctx.request()));
+  }
+
+  /** The protocol a path belongs to, so that even routing errors answer in the client's own shape. */
+  static InboundCodec codecFor(RoutingContext ctx) {
+    String path = ctx.request().path();
+    if (path.startsWith("/v1/messages")) return Codecs.inbound(Protocol.ANTHROPIC);
+    if (path.startsWith("/v1beta/") || (path.startsWith("/v1/models/") && path.contains(":"))) return Codecs.inbound(Protocol.GEMINI);
+    return Codecs.inbound(Protocol.OPENAI);
+  }
+}

@@ -1,0 +1,109 @@
+package io.junction.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.junction.protocol.ChatRequest;
+import io.junction.protocol.Codecs;
+import io.junction.protocol.GatewayException;
+import io.junction.protocol.InboundCodec;
+import io.junction.protocol.Json;
+import io.junction.protocol.Protocol;
+import io.junction.provider.Provider;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The client-facing API (CONTRACT §4): parse, authenticate, decode, then hand over to a {@link ProxyCall}. */
+final class InboundRoutes {
+  private final Gateway gw;
+
+  InboundRoutes(Gateway gw) { this.gw = gw; }
+
+  /**
+   * A chat call in any protocol. {@code pathModel} is the model from the URL (Gemini), {@code
+   * forceStream} overrides the body's stream flag (Gemini's method names say it), and {@code
+   * passthroughAllowed} is false when the client wants a stream framing the upstream can't give as-is.
+   */
+  void chat(RoutingContext ctx, InboundCodec codec, String pathModel, Boolean forceStream, boolean passthroughAllowed) {
+    String requestId = RequestIds.of(ctx.request());
+    try {
+      ClientIdentity who = gw.authenticator().authenticate(ClientKey.of(ctx.request()));
+      ObjectNode body = parseBody(ctx.body().buffer());
+      ChatRequest req = codec.decodeRequest(body, pathModel);
+      if (forceStream != null) req.stream = forceStream;
+      new ProxyCall(gw, ctx.response(), codec, req, body, req.model, req.stream, passthroughAllowed,
+          ProxyCall.Operation.CHAT, who, requestId).start();
+    } catch (GatewayException e) {
+      sendError(ctx, codec, e, requestId);
+    }
+  }
+
+  void embeddings(RoutingContext ctx) {
+    InboundCodec codec = Codecs.inbound(Protocol.OPENAI);
+    String requestId = RequestIds.of(ctx.request());
+    try {
+      ClientIdentity who = gw.authenticator().authenticate(ClientKey.of(ctx.request()));
+      ObjectNode body = parseBody(ctx.body().buffer());
+      String model = Json.string(body, "model", "model");
+      if (model == null || model.isBlank()) throw GatewayException.invalid("model", "'model' is required");
+      JsonNode input = body.get("input");
+      if (input == null || input.isNull()) throw GatewayException.invalid("input", "'input' is required");
+      if (!input.isTextual() && !input.isArray()) throw GatewayException.invalid("input", "'input' must be a string or an array");
+      new ProxyCall(gw, ctx.response(), codec, null, body, model, false, true, ProxyCall.Operation.EMBEDDINGS, who, requestId).start();
+    } catch (GatewayException e) {
+      sendError(ctx, codec, e, requestId);
+    }
+  }
+
+  /** {@code GET /v1/models} in OpenAI's shape: every served model name and virtual model. */
+  void listModels(RoutingContext ctx) {
+    InboundCodec codec = Codecs.inbound(Protocol.OPENAI);
+    try {
+      gw.authenticator().authenticate(ClientKey.of(ctx.request()));
+      ObjectNode root = Json.object().put("object", "list");
+      ArrayNode data = root.putArray("data");
+      servedModels().forEach((model, owner) ->
+          data.addObject().put("id", model).put("object", "model").put("created", 0).put("owned_by", owner));
+      ctx.response().putHeader("content-type", "application/json").end(Json.buffer(root));
+    } catch (GatewayException e) {
+      sendError(ctx, codec, e, RequestIds.of(ctx.request()));
+    }
+  }
+
+  /** Model name to the provider (or "junction" for virtual models) that serves it, in config order. */
+  Map<String, String> servedModels() {
+    Map<String, String> models = new LinkedHashMap<>();
+    var snapshot = gw.registry().snapshot();
+    for (Provider p : snapshot.providers()) {
+      if (!p.config.enabled()) continue;
+      for (String m : p.listedModels()) models.putIfAbsent(m, p.name());
+      for (String m : p.discovered) models.putIfAbsent(m, p.name());
+      if ("echo".equals(p.config.type())) models.putIfAbsent("echo", p.name());
+    }
+    for (String vm : snapshot.virtualModels().keySet()) models.putIfAbsent(vm, "junction");
+    return models;
+  }
+
+  static ObjectNode parseBody(Buffer body) {
+    if (body == null || body.length() == 0) throw GatewayException.invalid(null, "Request body is empty; expected a JSON object");
+    JsonNode n;
+    try {
+      n = Json.parse(body);
+    } catch (java.io.IOException e) {
+      String detail = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+      throw GatewayException.invalid(null, "Request body is not valid JSON: " + detail);
+    }
+    if (!(n instanceof ObjectNode o)) throw GatewayException.invalid(null, "Request body must be a JSON object");
+    return o;
+  }
+
+  static void sendError(RoutingContext ctx, InboundCodec codec, GatewayException e, String requestId) {
+    if (ctx.response().ended()) return;
+    ctx.response().setStatusCode(e.status);
+    Headers.common(ctx.response(), requestId, null, 0);
+    if (e.retryAfterSeconds >= 0) ctx.response().putHeader("retry-after", Long.toString(e.retryAfterSeconds));
+    ctx.response().putHeader("content-type", "application/json").end(codec.encodeError(e));
+  }
+}

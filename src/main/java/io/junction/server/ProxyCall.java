@@ -1,0 +1,457 @@
+package io.junction.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.junction.protocol.ChatRequest;
+import io.junction.protocol.ChatResponse;
+import io.junction.protocol.ErrorKind;
+import io.junction.protocol.GatewayException;
+import io.junction.protocol.InboundCodec;
+import io.junction.protocol.StreamDecoder;
+import io.junction.protocol.StreamEncoder;
+import io.junction.protocol.StreamEvent;
+import io.junction.protocol.StreamTap;
+import io.junction.protocol.UpstreamCodec;
+import io.junction.protocol.Usage;
+import io.junction.protocol.openai.OpenAiCodec;
+import io.junction.provider.LocalProvider;
+import io.junction.provider.Provider;
+import io.junction.provider.UpstreamCall;
+import io.junction.routing.Attempt;
+import io.junction.routing.Failure;
+import io.junction.routing.RoutePlan;
+import io.junction.telemetry.AttemptEvent;
+import io.junction.telemetry.RequestEvent;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One client call carried to an upstream: it walks the route plan attempt by attempt, builds each
+ * upstream request (fast path or translation), and relays the answer, streaming with backpressure.
+ * Runs on the event loop of the client's connection; nothing here blocks.
+ */
+final class ProxyCall {
+  enum Operation { CHAT, EMBEDDINGS }
+
+  private final Gateway gw;
+  private final HttpServerResponse response;
+  private final InboundCodec inbound;
+  private final ChatRequest request;
+  private final ObjectNode rawBody;
+  private final String requestedModel;
+  private final boolean stream;
+  private final boolean passthroughAllowed;
+  private final Operation op;
+  private final ClientIdentity identity;
+  private final String requestId;
+  private final long startNanos = System.nanoTime();
+
+  private RoutePlan plan;
+  private HttpClientRequest upstreamRequest;
+  private HttpClientResponse upstreamResponse;
+  private int attempts;
+  private String lastProvider;
+  private String lastModel;
+  private boolean responseStarted;
+  private boolean finished;
+  private boolean clientGone;
+  private long ttftNanos = -1;
+  private long attemptTimer = -1;
+  private Usage usage = Usage.ZERO;
+
+  ProxyCall(Gateway gw, HttpServerResponse response, InboundCodec inbound, ChatRequest request, ObjectNode rawBody,
+      String requestedModel, boolean stream, boolean passthroughAllowed, Operation op, ClientIdentity identity, String requestId) {
+    this.gw = gw;
+    this.response = response;
+    this.inbound = inbound;
+    this.request = request;
+    this.rawBody = rawBody;
+    this.requestedModel = requestedModel;
+    this.stream = stream;
+    this.passthroughAllowed = passthroughAllowed;
+    this.op = op;
+    this.identity = identity;
+    this.requestId = requestId;
+  }
+
+  void start() {
+    response.closeHandler(v -> onClientGone());
+    try {
+      gw.authenticator().admit(identity, requestedModel);
+      plan = new RoutePlan(gw.resolver().resolve(requestedModel));
+    } catch (GatewayException e) {
+      fail(e);
+      return;
+    }
+    next(null);
+  }
+
+  // ---- attempts ----
+
+  private void next(Failure last) {
+    if (finished) return;
+    Attempt a = plan.next(last);
+    if (a == null) {
+      fail(last.error());
+      return;
+    }
+    attempts++;
+    Provider p = a.candidate().provider();
+    lastProvider = p.name();
+    lastModel = a.candidate().upstreamModel();
+    long t0 = System.nanoTime();
+    if (p.adapter instanceof LocalProvider local) {
+      serveLocal(local, a, t0);
+      return;
+    }
+    UpstreamCall call;
+    try {
+      call = buildCall(a);
+    } catch (GatewayException e) {
+      attemptFailed(a, t0, new Failure(e, e.status, false, 0));
+      return;
+    }
+    if (call == null) {
+      GatewayException e = new GatewayException(ErrorKind.INVALID_REQUEST, 400, "unsupported_operation", "model",
+          "Provider '" + p.name() + "' does not support " + op.name().toLowerCase() + " for model '" + requestedModel + "'");
+      attemptFailed(a, t0, new Failure(e, 0, false, 0));
+      return;
+    }
+    long total = p.config.timeoutMs();
+    if (total > 0) attemptTimer = gw.vertx().setTimer(total, id -> {
+      attemptTimer = -1;
+      if (upstreamRequest != null) upstreamRequest.reset(0, new TimeoutException("total timeout of " + total + " ms"));
+    });
+    gw.upstream().send(call, p.config, req -> {
+      upstreamRequest = req;
+      if (clientGone) req.reset();
+    }).onComplete(ar -> {
+      if (ar.succeeded()) onResponse(a, t0, ar.result());
+      else attemptFailed(a, t0, failureOf(ar.cause()));
+    });
+  }
+
+  private UpstreamCall buildCall(Attempt a) {
+    Provider p = a.candidate().provider();
+    String model = a.candidate().upstreamModel();
+    if (op == Operation.EMBEDDINGS) {
+      rawBody.put("model", model);
+      return p.adapter.embeddings(p.config, a.apiKey(), io.junction.protocol.Json.buffer(rawBody));
+    }
+    Buffer body = sameProtocol(p)
+        ? FastPath.rewrite(rawBody, inbound.protocol(), model, stream)
+        : p.adapter.codec().encodeRequest(request, model);
+    UpstreamCall call = p.adapter.chat(p.config, a.apiKey(), model, stream, body);
+    // Configured extra headers go on last; for Bedrock they travel unsigned, which AWS accepts.
+    if (p.config.headers() != null) p.config.headers().forEach(call::header);
+    return call;
+  }
+
+  private boolean sameProtocol(Provider p) { return p.adapter.protocol() == inbound.protocol(); }
+
+  private void onResponse(Attempt a, long t0, HttpClientResponse resp) {
+    if (finished) return;
+    upstreamResponse = resp;
+    int status = resp.statusCode();
+    Provider p = a.candidate().provider();
+    if (status >= 400) {
+      resp.body().onComplete(ar -> {
+        Buffer body = ar.succeeded() ? ar.result() : Buffer.buffer();
+        UpstreamCodec codec = p.adapter.codec();
+        GatewayException e = new GatewayException(ErrorKind.forStatus(status), status, "upstream_error", null,
+            codec.errorMessage(status, body));
+        e.upstreamBody = body;
+        e.upstreamProtocol = codec.protocol();
+        long retryAfter = retryAfterSeconds(resp.getHeader("retry-after"));
+        e.retryAfterSeconds = retryAfter;
+        attemptFailed(a, t0, new Failure(e, status, false, retryAfter < 0 ? 0 : retryAfter * 1000));
+      });
+      return;
+    }
+    if (p.config.idleTimeoutMs() > 0 && upstreamRequest != null) upstreamRequest.idleTimeout(p.config.idleTimeoutMs());
+    if (op == Operation.CHAT && stream) {
+      relayStream(a, t0, resp);
+    } else {
+      resp.body().onComplete(ar -> {
+        if (ar.succeeded()) completeJson(a, t0, status, ar.result());
+        else attemptFailed(a, t0, failureOf(ar.cause()));
+      });
+    }
+  }
+
+  private void completeJson(Attempt a, long t0, int status, Buffer body) {
+    if (finished) return;
+    Provider p = a.candidate().provider();
+    Buffer out;
+    try {
+      if (op == Operation.EMBEDDINGS || sameProtocol(p)) {
+        // Relayed as-is, but read first: garbage with a 200 must not reach the client as success.
+        usage = usageOfOwnProtocol(p, body);
+        out = body;
+      } else {
+        ChatResponse cr = p.adapter.codec().decodeResponse(body);
+        usage = cr.usage;
+        out = inbound.encodeResponse(cr, request);
+      }
+    } catch (GatewayException e) {
+      attemptFailed(a, t0, new Failure(e, 502, false, 0));
+      return;
+    }
+    attemptEnded(a, t0, status, null);
+    startResponse(200, "application/json");
+    response.end(out);
+    finish(200, null);
+  }
+
+  /** Usage of an answer relayed unchanged; throws a 502 {@link GatewayException} on garbage. */
+  private static Usage usageOfOwnProtocol(Provider p, Buffer body) {
+    if (p.adapter.protocol() == io.junction.protocol.Protocol.OPENAI) {
+      return OpenAiCodec.usageOf(io.junction.protocol.Json.parseUpstream(body));
+    }
+    return p.adapter.codec().decodeResponse(body).usage;
+  }
+
+  // ---- streams ----
+
+  private void relayStream(Attempt a, long t0, HttpClientResponse resp) {
+    Provider p = a.candidate().provider();
+    boolean passthrough = sameProtocol(p) && passthroughAllowed;
+    StreamTap tap = passthrough ? p.adapter.codec().passthroughTap(request.includeUsage) : null;
+    StreamDecoder decoder = passthrough ? null : p.adapter.codec().streamDecoder();
+    StreamEncoder encoder = inbound.streamEncoder(request);
+    StreamRelay relay = new StreamRelay(a, t0, encoder);
+    resp.handler(chunk -> {
+      if (finished) return;
+      if (passthrough) {
+        relay.write(tap.relay(chunk));
+        if (tap.error() != null) relay.broken(tap.error());
+      } else {
+        decoder.feed(chunk, relay::onEvent);
+      }
+      relay.flush(resp);
+    });
+    resp.exceptionHandler(err -> relay.broken(describe(err)));
+    resp.endHandler(v -> {
+      if (finished) return;
+      if (passthrough) {
+        relay.write(tap.finish());
+        usage = usage.merge(tap.usage());
+        if (!tap.complete()) relay.broken(tap.error() != null ? tap.error() : "Upstream stream ended before it was complete");
+        else relay.end();
+      } else {
+        decoder.finish(relay::onEvent);
+        relay.end();
+      }
+    });
+  }
+
+  /** The client side of one relayed stream: buffers what one upstream chunk produced, then writes it. */
+  private final class StreamRelay {
+    private final Attempt attempt;
+    private final long t0;
+    private final StreamEncoder encoder;
+    private Buffer pending = Buffer.buffer();
+
+    StreamRelay(Attempt attempt, long t0, StreamEncoder encoder) {
+      this.attempt = attempt;
+      this.t0 = t0;
+      this.encoder = encoder;
+    }
+
+    void onEvent(StreamEvent e) {
+      if (finished) return;
+      switch (e) {
+        case StreamEvent.Error err -> broken(err.message());
+        case StreamEvent.UsageReport u -> {
+          usage = usage.merge(u.usage());
+          encoder.encode(e, pending);
+        }
+        case StreamEvent.Start s -> {
+          usage = usage.merge(s.usage());
+          encoder.encode(e, pending);
+        }
+        default -> encoder.encode(e, pending);
+      }
+    }
+
+    void write(Buffer b) { if (b.length() > 0) pending.appendBuffer(b); }
+
+    /** Sends what is pending; pauses the upstream while the client's write queue is full. */
+    void flush(HttpClientResponse resp) {
+      if (finished || pending.length() == 0) return;
+      if (!responseStarted) {
+        startResponse(200, inbound.streamContentType(request));
+        ttftNanos = System.nanoTime() - startNanos;
+      }
+      response.write(pending);
+      pending = Buffer.buffer();
+      if (response.writeQueueFull()) {
+        resp.pause();
+        response.drainHandler(v -> resp.resume());
+      }
+    }
+
+    void end() {
+      if (finished) return;
+      flush(upstreamResponse);
+      if (!responseStarted) startResponse(200, inbound.streamContentType(request));
+      attemptEnded(attempt, t0, 200, null);
+      response.end();
+      finish(200, null);
+    }
+
+    /** The stream broke: retry if the client has seen nothing yet, else end it visibly incomplete. */
+    void broken(String message) {
+      if (finished) return;
+      if (upstreamRequest != null) upstreamRequest.reset();
+      if (!responseStarted) {
+        attemptFailed(attempt, t0, new Failure(GatewayException.badGateway(message), 502, false, 0));
+        return;
+      }
+      GatewayException e = GatewayException.badGateway(message);
+      encoder.fail(e, pending);
+      response.write(pending);
+      pending = Buffer.buffer();
+      attemptEnded(attempt, t0, 200, message);
+      response.end();
+      finish(502, message);
+    }
+  }
+
+  // ---- local providers ----
+
+  private void serveLocal(LocalProvider local, Attempt a, long t0) {
+    String model = a.candidate().upstreamModel();
+    if (op != Operation.CHAT) {
+      attemptFailed(a, t0, new Failure(new GatewayException(ErrorKind.INVALID_REQUEST, 400, "unsupported_operation", "model",
+          "Provider '" + lastProvider + "' does not support embeddings"), 0, false, 0));
+      return;
+    }
+    if (stream) {
+      StreamEncoder encoder = inbound.streamEncoder(request);
+      startResponse(200, inbound.streamContentType(request));
+      ttftNanos = System.nanoTime() - startNanos;
+      for (StreamEvent e : local.stream(request, model)) {
+        Buffer out = Buffer.buffer();
+        if (e instanceof StreamEvent.UsageReport u) usage = usage.merge(u.usage());
+        encoder.encode(e, out);
+        if (out.length() > 0) response.write(out);
+      }
+      attemptEnded(a, t0, 200, null);
+      response.end();
+    } else {
+      ChatResponse r = local.respond(request, model);
+      usage = r.usage;
+      attemptEnded(a, t0, 200, null);
+      startResponse(200, "application/json");
+      response.end(inbound.encodeResponse(r, request));
+    }
+    finish(200, null);
+  }
+
+  // ---- endings ----
+
+  private void attemptFailed(Attempt a, long t0, Failure f) {
+    if (finished) return;
+    cancelTimer();
+    attemptEnded(a, t0, f.status(), f.error().getMessage());
+    upstreamRequest = null;
+    upstreamResponse = null;
+    next(f);
+  }
+
+  private void attemptEnded(Attempt a, long t0, int status, String error) {
+    cancelTimer();
+    gw.telemetry().attempt(new AttemptEvent(requestId, a.number(), a.candidate().provider().name(),
+        a.candidate().upstreamModel(), a.keyIndex(), status, (System.nanoTime() - t0) / 1000, error));
+  }
+
+  private void cancelTimer() {
+    if (attemptTimer >= 0) {
+      gw.vertx().cancelTimer(attemptTimer);
+      attemptTimer = -1;
+    }
+  }
+
+  private void startResponse(int status, String contentType) {
+    responseStarted = true;
+    response.setStatusCode(status);
+    Headers.common(response, requestId, lastProvider, attempts);
+    response.putHeader("content-type", contentType);
+    if (stream && op == Operation.CHAT) {
+      response.setChunked(true);
+      response.putHeader("cache-control", "no-cache");
+    }
+  }
+
+  private void fail(GatewayException e) {
+    if (finished) return;
+    if (!clientGone && !responseStarted) {
+      responseStarted = true;
+      response.setStatusCode(e.status);
+      Headers.common(response, requestId, lastProvider, attempts);
+      if (e.retryAfterSeconds >= 0) response.putHeader("retry-after", Long.toString(e.retryAfterSeconds));
+      response.putHeader("content-type", "application/json");
+      boolean relayRaw = e.upstreamBody != null && e.upstreamBody.length() > 0 && e.upstreamProtocol == inbound.protocol();
+      response.end(relayRaw ? e.upstreamBody : inbound.encodeError(e));
+    }
+    finish(e.status, e.getMessage());
+  }
+
+  private void onClientGone() {
+    if (finished) return;
+    clientGone = true;
+    if (upstreamRequest != null) upstreamRequest.reset();
+    finish(499, "client closed the connection");
+  }
+
+  private void finish(int status, String error) {
+    if (finished) return;
+    finished = true;
+    cancelTimer();
+    long latency = (System.nanoTime() - startNanos) / 1000;
+    gw.telemetry().request(new RequestEvent(System.currentTimeMillis(), requestId, identity.keyId(), inbound.protocol().id,
+        requestedModel, lastProvider, lastModel, stream, status, latency, ttftNanos < 0 ? -1 : ttftNanos / 1000, usage,
+        attempts, error));
+    double cost = lastProvider == null ? 0 : gw.pricing().cost(lastProvider, lastModel, usage);
+    gw.authenticator().record(identity, requestedModel, usage, cost);
+  }
+
+  // ---- helpers ----
+
+  private static Failure failureOf(Throwable err) {
+    boolean timeout = isTimeout(err);
+    GatewayException e = timeout
+        ? new GatewayException(ErrorKind.TIMEOUT, 504, "upstream_timeout", null, "Upstream timed out: " + describe(err))
+        : new GatewayException(ErrorKind.BAD_GATEWAY, 502, "upstream_unreachable", null, "Upstream connection failed: " + describe(err));
+    return new Failure(e, 0, timeout, 0);
+  }
+
+  private static boolean isTimeout(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) return true;
+    }
+    return false;
+  }
+
+  private static String describe(Throwable err) {
+    String m = err.getMessage();
+    return m == null || m.isBlank() ? err.getClass().getSimpleName() : m;
+  }
+
+  static long retryAfterSeconds(String header) {
+    if (header == null) return -1;
+    try {
+      return Math.max(0, (long) Math.ceil(Double.parseDouble(header.trim())));
+    } catch (NumberFormatException e) {
+      try {
+        long at = java.time.ZonedDateTime.parse(header.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
+        return Math.max(0, at - System.currentTimeMillis() / 1000);
+      } catch (RuntimeException ignored) {
+        return -1;
+      }
+    }
+  }
+}
