@@ -34,6 +34,11 @@ public final class GeminiAdapter implements ProviderAdapter {
     return authorized(UpstreamCall.post(apiBase(provider) + "/" + modelPath(model) + method, body), provider, apiKey);
   }
 
+  /** {@code :countTokens} for a {@code {"generateContentRequest":…}} body (free, never billed). */
+  public UpstreamCall countTokens(ProviderConfig provider, String apiKey, String model, Buffer body) {
+    return authorized(UpstreamCall.post(apiBase(provider) + "/" + modelPath(model) + ":countTokens", body), provider, apiKey);
+  }
+
   /** One page of up to 1000 models, the API's maximum, covers every public model. */
   @Override
   public UpstreamCall listModels(ProviderConfig provider, String apiKey) {

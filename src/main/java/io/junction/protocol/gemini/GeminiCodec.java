@@ -21,6 +21,7 @@ import java.util.List;
  * the request, response, stream and error classes of this package.
  */
 public final class GeminiCodec implements InboundCodec, UpstreamCodec {
+  public static final GeminiCodec INSTANCE = new GeminiCodec();
 
   @Override
   public Protocol protocol() { return Protocol.GEMINI; }
@@ -52,6 +53,27 @@ public final class GeminiCodec implements InboundCodec, UpstreamCodec {
 
   public String streamContentType(boolean sse) { return sse ? "text/event-stream" : "application/json"; }
 
+  /**
+   * This codec as seen by a {@code :streamGenerateContent} call without {@code ?alt=sse}: its
+   * streams are one JSON array. Lets the server pick the framing per request without the stream
+   * pipeline knowing about it.
+   */
+  public InboundCodec arrayStreaming() { return ARRAY_STREAMING; }
+
+  private static final InboundCodec ARRAY_STREAMING = new InboundCodec() {
+    @Override public Protocol protocol() { return Protocol.GEMINI; }
+
+    @Override public ChatRequest decodeRequest(JsonNode body, String pathModel) { return INSTANCE.decodeRequest(body, pathModel); }
+
+    @Override public Buffer encodeResponse(ChatResponse response, ChatRequest req) { return INSTANCE.encodeResponse(response, req); }
+
+    @Override public StreamEncoder streamEncoder(ChatRequest req) { return INSTANCE.streamEncoder(req, false); }
+
+    @Override public Buffer encodeError(GatewayException error) { return INSTANCE.encodeError(error); }
+
+    @Override public String streamContentType(ChatRequest req) { return INSTANCE.streamContentType(false); }
+  };
+
   @Override
   public Buffer encodeError(GatewayException error) { return GeminiErrors.encode(error); }
 
@@ -69,6 +91,22 @@ public final class GeminiCodec implements InboundCodec, UpstreamCodec {
   /** A {@code :countTokens} body: either {@code contents} or a whole {@code generateContentRequest}. */
   public ChatRequest decodeCountTokens(JsonNode body, String pathModel) {
     return GeminiRequestDecoder.decodeCountTokens(body, pathModel);
+  }
+
+  /** The upstream {@code :countTokens} body: the whole request, so system prompt and tools count too. */
+  public Buffer encodeCountTokensRequest(ChatRequest request, String upstreamModel) {
+    ObjectNode inner = GeminiRequestEncoder.encode(request, upstreamModel);
+    inner.put("model", "models/" + upstreamModel);
+    ObjectNode body = Json.object();
+    body.set("generateContentRequest", inner);
+    return Json.buffer(body);
+  }
+
+  /** {@code totalTokens} of an upstream {@code :countTokens} answer; a 502 on garbage. */
+  public long decodeCountTokensResponse(Buffer body) {
+    JsonNode total = Json.parseUpstream(body).get("totalTokens");
+    if (total == null || !total.canConvertToLong()) throw GatewayException.badGateway("Gemini countTokens answered without totalTokens");
+    return total.asLong();
   }
 
   public Buffer encodeCountTokens(long totalTokens) {
