@@ -123,6 +123,30 @@ class GeminiSdkTest {
   }
 
   @Test
+  void aStreamedChatKeepsItsCuratedHistory() {
+    var chat = genai.chats.create("gpt-4o");
+    for (String question : List.of("Hello", "And again")) {
+      try (ResponseStream<GenerateContentResponse> stream = chat.sendMessageStream(question)) {
+        stream.forEach(chunk -> { });
+      }
+    }
+    // The SDK records each streamed chunk as its own model content; the final chunk (finishReason
+    // and usage, no content) must not make it drop the turn from the curated history.
+    List<String> turns = new ArrayList<>();
+    StringBuilder lastAnswer = new StringBuilder();
+    for (Content c : chat.getHistory(true)) {
+      String role = c.role().orElseThrow();
+      if (turns.isEmpty() || !turns.get(turns.size() - 1).equals(role)) {
+        turns.add(role);
+        lastAnswer.setLength(0);
+      }
+      if (role.equals("model")) lastAnswer.append(c.text());
+    }
+    assertThat(turns).containsExactly("user", "model", "user", "model");
+    assertThat(lastAnswer.toString()).contains("Hello from mock");
+  }
+
+  @Test
   void geminiClientGetsToolCallsWithArgs() {
     geminiUpstream.reply(Reply.json("""
         {"candidates":[{"content":{"parts":[{"functionCall":{"name":"get_weather","args":{"city":"Paris"}}}],"role":"model"},
