@@ -16,9 +16,12 @@ import java.util.TreeMap;
 /**
  * Canonical events to Gemini's stream: whole GenerateContentResponse chunks, framed either as
  * SSE ({@code data: {…}\r\n\r\n}, for {@code ?alt=sse}) or as one JSON array streamed element by
- * element ({@code [{…}}, {@code ,\r\n{…}}, …, {@code ]}). Text and thoughts go out as they come;
- * a function call goes out whole once its arguments are complete, since Gemini never streams
- * partial args. The last chunk carries finishReason and usageMetadata.
+ * element ({@code [{…}}, {@code ,\r\n{…}}, …, {@code ]}). A function call goes out whole once its
+ * arguments are complete, since Gemini never streams partial args.
+ *
+ * <p>Each content chunk is written when the next one arrives, one event late: the last chunk must
+ * carry content together with finishReason and usageMetadata, as Gemini's own does. The Python
+ * SDK's chat drops a streamed turn from its history when any chunk has no content.
  */
 final class GeminiStreamEncoder implements StreamEncoder {
 
@@ -33,6 +36,8 @@ final class GeminiStreamEncoder implements StreamEncoder {
   private final Map<Integer, PendingCall> calls = new TreeMap<>();
   /** A thought signature waiting for the next part to ride on. */
   private String signature;
+  /** The latest content chunk, written when more content comes or, completed, at the end. */
+  private ObjectNode held;
   private boolean opened;
   private boolean closed;
 
@@ -74,7 +79,7 @@ final class GeminiStreamEncoder implements StreamEncoder {
         case StreamEvent.UsageReport u -> usage = usage.merge(u.usage());
         case StreamEvent.End ignored -> {
           flushCalls(out);
-          emit(out, finalChunk());
+          emit(out, lastChunk());
           if (!sse) out.appendString("]");
           closed = true;
         }
@@ -89,6 +94,7 @@ final class GeminiStreamEncoder implements StreamEncoder {
   public void fail(GatewayException error, Buffer out) {
     if (closed) return;
     closed = true;
+    if (held != null) emit(out, held);
     // An error element the SDKs raise, and for the array form no closing bracket.
     emit(out, GeminiErrors.errorObject(error));
   }
@@ -120,21 +126,29 @@ final class GeminiStreamEncoder implements StreamEncoder {
     content.set("parts", parts);
     content.put("role", "model");
     ((ObjectNode) chunk.get("candidates").get(0)).put("index", 0);
-    emit(out, withIds(chunk));
+    if (held != null) emit(out, held);
+    held = withIds(chunk);
   }
 
-  private ObjectNode finalChunk() {
-    ObjectNode chunk = Json.object();
-    ObjectNode candidate = chunk.putArray("candidates").addObject();
-    if (signature != null) {
-      ObjectNode content = candidate.putObject("content");
-      content.putArray("parts").addObject().put("text", "").put("thoughtSignature", signature);
-      content.put("role", "model");
-    }
+  /** The held content chunk completed with finishReason and usage (or those alone for an empty answer). */
+  private ObjectNode lastChunk() {
+    ObjectNode candidate = held != null ? (ObjectNode) held.get("candidates").get(0) : Json.object().put("index", 0);
+    if (signature != null) attachTrailingSignature(candidate);
     candidate.put("finishReason", GeminiVocabulary.finishReason(finishReason));
-    candidate.put("index", 0);
+    ObjectNode chunk = Json.object();
+    chunk.putArray("candidates").add(candidate);
     chunk.set("usageMetadata", GeminiVocabulary.usageMetadata(usage));
     return withIds(chunk);
+  }
+
+  /** A signature with no part after it rides on the last part, or on an empty text part of its own. */
+  private void attachTrailingSignature(ObjectNode candidate) {
+    ObjectNode content = candidate.has("content") ? (ObjectNode) candidate.get("content") : candidate.putObject("content");
+    ArrayNode parts = content.has("parts") ? (ArrayNode) content.get("parts") : content.putArray("parts");
+    content.put("role", "model");
+    ObjectNode last = parts.isEmpty() ? null : (ObjectNode) parts.get(parts.size() - 1);
+    if (last == null || last.has("thoughtSignature")) last = parts.addObject().put("text", "");
+    last.put("thoughtSignature", signature);
   }
 
   private ObjectNode withIds(ObjectNode chunk) {

@@ -50,27 +50,37 @@ class GeminiStreamEncoderTest {
     List<String> writes = encodeEach(encoder(true), TEXT_STREAM);
     assertThat(String.join("", writes)).isEqualTo(
         "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hello\"}],\"role\":\"model\"},\"index\":0}],\"modelVersion\":\"gpt-4o-mini\",\"responseId\":\"resp-9\"}\r\n\r\n"
-      + "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\", world\"}],\"role\":\"model\"},\"index\":0}],\"modelVersion\":\"gpt-4o-mini\",\"responseId\":\"resp-9\"}\r\n\r\n"
-      + "data: {\"candidates\":[{\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":11,\"candidatesTokenCount\":4,\"totalTokenCount\":15},\"modelVersion\":\"gpt-4o-mini\",\"responseId\":\"resp-9\"}\r\n\r\n");
-    // Text goes out with the delta that carried it, not later.
-    assertThat(writes.get(0)).isEmpty();
-    assertThat(writes.get(1)).contains("Hello");
-    assertThat(writes.get(2)).contains(", world");
+      + "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\", world\"}],\"role\":\"model\"},\"index\":0,\"finishReason\":\"STOP\"}],"
+      + "\"usageMetadata\":{\"promptTokenCount\":11,\"candidatesTokenCount\":4,\"totalTokenCount\":15},\"modelVersion\":\"gpt-4o-mini\",\"responseId\":\"resp-9\"}\r\n\r\n");
+  }
+
+  @Test
+  void eachChunkGoesOutWhenTheNextArrivesSoTheLastCarriesContentWithTheFinish() {
+    List<String> writes = encodeEach(encoder(true), TEXT_STREAM);
+    assertThat(writes.get(1)).isEmpty();
+    assertThat(writes.get(2)).contains("Hello").doesNotContain("world");
+    assertThat(writes.subList(3, 5)).allMatch(String::isEmpty);
+    JsonNode last = json(writes.get(5).substring("data: ".length()).trim());
+    // What the Python SDK's chat checks before keeping a streamed turn in its history.
+    assertThat(last.at("/candidates/0/content/parts/0/text").asText()).isEqualTo(", world");
+    assertThat(last.at("/candidates/0/finishReason").asText()).isEqualTo("STOP");
   }
 
   @Test
   void withoutSseTheAnswerIsOneJsonArrayWrittenIncrementally() {
     List<String> writes = encodeEach(encoder(false), TEXT_STREAM);
-    assertThat(writes.get(1)).startsWith("[{\"candidates\"");
-    assertThat(writes.get(2)).startsWith(",\r\n{\"candidates\"");
-    assertThat(writes.get(5)).endsWith("}]");
+    assertThat(writes.get(2)).startsWith("[{\"candidates\"");
+    assertThat(writes.get(5)).startsWith(",\r\n{\"candidates\"").endsWith("}]");
     JsonNode array = json(String.join("", writes));
-    assertThat(array.size()).isEqualTo(3);
+    assertThat(array.size()).isEqualTo(2);
     assertThat(array.at("/0/candidates/0/content/parts/0/text").asText()).isEqualTo("Hello");
-    assertThat(array.at("/2/candidates/0/finishReason").asText()).isEqualTo("STOP");
-    assertThat(array.at("/2/usageMetadata/totalTokenCount").asInt()).isEqualTo(15);
+    assertThat(array.at("/1/candidates/0/content/parts/0/text").asText()).isEqualTo(", world");
+    assertThat(array.at("/1/candidates/0/finishReason").asText()).isEqualTo("STOP");
+    assertThat(array.at("/1/usageMetadata/totalTokenCount").asInt()).isEqualTo(15);
     assertThat(codec.streamContentType(false)).isEqualTo("application/json");
     assertThat(codec.streamContentType((ChatRequest) null)).isEqualTo("text/event-stream");
+    assertThat(codec.arrayStreaming().streamContentType(null)).isEqualTo("application/json");
+    assertThat(encodeEach(codec.arrayStreaming().streamEncoder(null), TEXT_STREAM).get(2)).startsWith("[{");
   }
 
   @Test
@@ -93,12 +103,13 @@ class GeminiStreamEncoderTest {
         new StreamEvent.Finish(FinishReason.TOOL_CALLS, null),
         new StreamEvent.UsageReport(new Usage(20, 12, 0, 0, 0)),
         new StreamEvent.End()));
-    assertThat(writes.subList(0, 6)).allMatch(String::isEmpty);
-    assertThat(writes.get(6)).startsWith("data: ").endsWith("\r\n\r\n");
-    assertThat(json(writes.get(6).substring(6).trim()).at("/candidates/0/content/parts")).isEqualTo(json("""
+    assertThat(writes.subList(0, 8)).allMatch(String::isEmpty);
+    JsonNode last = json(writes.get(8).substring(6).trim());
+    assertThat(last.at("/candidates/0/content/parts")).isEqualTo(json("""
         [{"functionCall":{"id":"call_a","name":"get_weather","args":{"city":"Paris"}}},
          {"functionCall":{"id":"call_b","name":"get_time","args":{}}}]"""));
-    assertThat(json(writes.get(8).substring(6).trim()).at("/candidates/0/finishReason").asText()).isEqualTo("STOP");
+    assertThat(last.at("/candidates/0/finishReason").asText()).isEqualTo("STOP");
+    assertThat(last.at("/usageMetadata/candidatesTokenCount").asInt()).isEqualTo(12);
   }
 
   @Test
@@ -111,10 +122,18 @@ class GeminiStreamEncoderTest {
         new StreamEvent.ToolCallDelta(0, "{}"),
         new StreamEvent.Finish(FinishReason.TOOL_CALLS, null),
         new StreamEvent.End()));
-    assertThat(json(writes.get(1).substring(6).trim()).at("/candidates/0/content/parts/0"))
-        .isEqualTo(json("{\"text\":\"Weighing options\",\"thought\":true}"));
     assertThat(json(writes.get(5).substring(6).trim()).at("/candidates/0/content/parts/0"))
+        .isEqualTo(json("{\"text\":\"Weighing options\",\"thought\":true}"));
+    assertThat(json(writes.get(6).substring(6).trim()).at("/candidates/0/content/parts/0"))
         .isEqualTo(json("{\"functionCall\":{\"id\":\"call_a\",\"name\":\"f\",\"args\":{}},\"thoughtSignature\":\"c2ln\"}"));
+  }
+
+  @Test
+  void aTrailingSignatureRidesOnTheLastPart() {
+    List<String> writes = encodeEach(encoder(true), List.of(new StreamEvent.ThinkingDelta("hmm"), new StreamEvent.TextDelta("Done."),
+        new StreamEvent.ThinkingSignature("c2ln"), new StreamEvent.Finish(FinishReason.STOP, null), new StreamEvent.End()));
+    assertThat(json(writes.get(4).substring(6).trim()).at("/candidates/0/content/parts"))
+        .isEqualTo(json("[{\"text\":\"Done.\",\"thoughtSignature\":\"c2ln\"}]"));
   }
 
   @Test
@@ -123,7 +142,10 @@ class GeminiStreamEncoderTest {
     encodeEach(encoder, List.of(new StreamEvent.Start("r", "m", null), new StreamEvent.TextDelta("Hel")));
     Buffer out = Buffer.buffer();
     encoder.fail(new GatewayException(ErrorKind.OVERLOADED, "upstream overloaded"), out);
-    assertThat(out.toString()).isEqualTo("data: {\"error\":{\"code\":503,\"message\":\"upstream overloaded\",\"status\":\"UNAVAILABLE\"}}\r\n\r\n");
+    // The held text goes out first: the client gets everything it was owed, then the error.
+    assertThat(out.toString()).isEqualTo(
+        "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hel\"}],\"role\":\"model\"},\"index\":0}],\"modelVersion\":\"m\",\"responseId\":\"r\"}\r\n\r\n"
+      + "data: {\"error\":{\"code\":503,\"message\":\"upstream overloaded\",\"status\":\"UNAVAILABLE\"}}\r\n\r\n");
     assertThat(encodeEach(encoder, List.of(new StreamEvent.Finish(FinishReason.STOP, null), new StreamEvent.End()))).allMatch(String::isEmpty);
   }
 
@@ -134,8 +156,8 @@ class GeminiStreamEncoderTest {
     Buffer out = Buffer.buffer();
     encoder.fail(new GatewayException(ErrorKind.TIMEOUT, "upstream timed out"), out);
     String body = String.join("", writes) + out;
-    assertThat(body).doesNotEndWith("]");
-    assertThat(out.toString()).isEqualTo(",\r\n{\"error\":{\"code\":504,\"message\":\"upstream timed out\",\"status\":\"DEADLINE_EXCEEDED\"}}");
+    assertThat(body).startsWith("[{\"candidates\"").contains("\"Hel\"").doesNotEndWith("]");
+    assertThat(body).endsWith(",\r\n{\"error\":{\"code\":504,\"message\":\"upstream timed out\",\"status\":\"DEADLINE_EXCEEDED\"}}");
 
     Buffer early = Buffer.buffer();
     encoder(false).fail(new GatewayException(ErrorKind.BAD_GATEWAY, "broken"), early);
