@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * A strict stand-in for generativelanguage.googleapis.com on loopback. Like the real API it
  * wants {@code x-goog-api-key} (or {@code ?key=}), a known model in the path and a body with
- * non-empty {@code contents}, and it answers errors in Google's shape. Replies are scripted in
+ * non-empty {@code contents}; it rejects unknown field names and a turn that does not answer every
+ * function call of the turn before; it answers errors in Google's shape. Replies are scripted in
  * order ({@link #reply}); with none scripted it answers a short text. Every request is recorded.
  */
 public final class MockGeminiServer {
@@ -67,6 +68,16 @@ public final class MockGeminiServer {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern CALL = Pattern.compile("^/v1beta/models/([^/:]+):(generateContent|streamGenerateContent|countTokens)$");
   private static final Set<String> ROLES = Set.of("user", "model");
+  /** Google rejects unknown field names ("Invalid JSON payload received. Unknown name ..."). */
+  private static final Set<String> REQUEST_FIELDS = Set.of("model", "contents", "systemInstruction", "tools", "toolConfig",
+      "generationConfig", "safetySettings", "cachedContent");
+  private static final Set<String> PART_FIELDS = Set.of("text", "inlineData", "fileData", "functionCall", "functionResponse",
+      "thought", "thoughtSignature", "executableCode", "codeExecutionResult", "videoMetadata", "partMetadata", "mediaResolution");
+  private static final Set<String> DECLARATION_FIELDS = Set.of("name", "description", "parameters", "parametersJsonSchema",
+      "response", "responseJsonSchema", "behavior");
+  private static final Set<String> GENERATION_FIELDS = Set.of("temperature", "topP", "topK", "maxOutputTokens", "stopSequences",
+      "candidateCount", "seed", "presencePenalty", "frequencyPenalty", "responseMimeType", "responseSchema", "responseJsonSchema",
+      "thinkingConfig", "responseModalities", "responseLogprobs", "logprobs", "mediaResolution", "speechConfig");
 
   private final String apiKey;
   private final Set<String> models;
@@ -168,13 +179,46 @@ public final class MockGeminiServer {
     String type = req.getHeader("content-type");
     if (type == null || !type.startsWith("application/json")) return "Content-Type must be application/json";
     if (json == null || !json.isObject()) return "Invalid JSON payload received.";
-    JsonNode contents = json.has("generateContentRequest") ? json.get("generateContentRequest").get("contents") : json.get("contents");
+    JsonNode request = json.has("generateContentRequest") ? json.get("generateContentRequest") : json;
+    String unknown = unknownField(request, REQUEST_FIELDS, "");
+    if (unknown == null) unknown = unknownField(request.path("generationConfig"), GENERATION_FIELDS, "generation_config.");
+    for (JsonNode tool : request.path("tools")) {
+      for (JsonNode decl : tool.path("functionDeclarations")) {
+        if (unknown == null) unknown = unknownField(decl, DECLARATION_FIELDS, "tools.function_declarations.");
+        if (decl.has("parameters") && decl.has("parametersJsonSchema")) {
+          return "* GenerateContentRequest.tools[0].function_declarations[0]: parameters and parameters_json_schema are mutually exclusive";
+        }
+      }
+    }
+    JsonNode contents = request.get("contents");
     if (contents == null || !contents.isArray() || contents.isEmpty()) return "* GenerateContentRequest.contents: contents is not specified";
+    int pendingCalls = 0;
     for (JsonNode content : contents) {
       JsonNode role = content.get("role");
       if (role != null && !ROLES.contains(role.asText())) return "Please use a valid role: user, model.";
       JsonNode parts = content.get("parts");
       if (parts == null || !parts.isArray() || parts.isEmpty()) return "* GenerateContentRequest.contents.parts: contents.parts must not be empty.";
+      int calls = 0;
+      int responses = 0;
+      for (JsonNode part : parts) {
+        if (unknown == null) unknown = unknownField(part, PART_FIELDS, "contents.parts.");
+        if (part.has("functionCall")) calls++;
+        if (part.has("functionResponse")) responses++;
+      }
+      // A turn answering function calls must answer every call of the turn before it.
+      if (pendingCalls > 0 && responses != pendingCalls) {
+        return "Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.";
+      }
+      pendingCalls = calls;
+    }
+    return unknown == null ? null : "Invalid JSON payload received. Unknown name \"" + unknown + "\": Cannot find field.";
+  }
+
+  private static String unknownField(JsonNode object, Set<String> known, String prefix) {
+    if (!object.isObject()) return null;
+    for (var names = object.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!known.contains(name)) return prefix + name;
     }
     return null;
   }

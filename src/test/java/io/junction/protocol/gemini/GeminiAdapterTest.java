@@ -6,6 +6,7 @@ import io.junction.config.ProviderConfig;
 import io.junction.protocol.ChatRequest;
 import io.junction.protocol.ChatResponse;
 import io.junction.protocol.FinishReason;
+import io.junction.protocol.Json;
 import io.junction.protocol.Message;
 import io.junction.protocol.Part;
 import io.junction.protocol.Role;
@@ -149,6 +150,36 @@ class GeminiAdapterTest {
     Answer limited = send(adapter.chat(p, KEY, "gemini-2.5-flash", false, body));
     assertThat(limited.status()).isEqualTo(429);
     assertThat(adapter.codec().errorMessage(429, limited.body())).startsWith("Resource has been exhausted");
+  }
+
+  @Test
+  void anEncodedParallelToolConversationPassesTheStrictMock() throws Exception {
+    ChatRequest req = hello();
+    req.messages.add(Message.of(Role.ASSISTANT, new Part.ToolCall("call_a", "f", "{\"x\":1}"), new Part.ToolCall("call_b", "g", "{}")));
+    req.messages.add(Message.of(Role.TOOL, new Part.ToolResult("call_a", null, List.of(new Part.Text("one")), false)));
+    req.messages.add(Message.of(Role.TOOL, new Part.ToolResult("call_b", null, List.of(new Part.Text("two")), false)));
+    req.tools.add(new io.junction.protocol.Tool("f", null, Json.parse("{\"type\":\"object\"}")));
+    req.tools.add(new io.junction.protocol.Tool("g", "no parameters", null));
+    req.reasoning = new io.junction.protocol.Reasoning("low", null, true);
+    Answer answer = send(adapter.chat(provider(mock.baseUrl()), KEY, "gemini-2.5-flash", false,
+        adapter.codec().encodeRequest(req, "gemini-2.5-flash")));
+    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+  }
+
+  @Test
+  void theMockRejectsUnknownFieldsAndUnansweredCalls() throws Exception {
+    ProviderConfig p = provider(mock.baseUrl());
+    Answer unknown = send(adapter.chat(p, KEY, "gemini-2.5-flash", false,
+        Buffer.buffer("{\"contents\":[{\"parts\":[{\"text\":\"hi\",\"cache_control\":{}}]}]}")));
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(adapter.codec().errorMessage(400, unknown.body())).contains("Unknown name \"contents.parts.cache_control\"");
+
+    Answer unanswered = send(adapter.chat(p, KEY, "gemini-2.5-flash", false, Buffer.buffer("""
+        {"contents":[{"role":"user","parts":[{"text":"hi"}]},
+          {"role":"model","parts":[{"functionCall":{"name":"f","args":{}}},{"functionCall":{"name":"f","args":{}}}]},
+          {"role":"user","parts":[{"functionResponse":{"name":"f","response":{}}}]}]}""")));
+    assertThat(unanswered.status()).isEqualTo(400);
+    assertThat(adapter.codec().errorMessage(400, unanswered.body())).contains("number of function response parts");
   }
 
   @Test
