@@ -52,6 +52,7 @@ final class GeminiRequestDecoder {
       try {
         return decode(wrapped, pathModel);
       } catch (GatewayException e) {
+        // Name the field where the client put it: under generateContentRequest.
         String param = e.param == null ? "generateContentRequest" : "generateContentRequest." + e.param;
         throw GatewayException.invalid(param, e.getMessage().replace("'" + e.param + "'", "'" + param + "'"));
       }

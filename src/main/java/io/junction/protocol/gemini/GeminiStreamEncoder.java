@@ -1,5 +1,6 @@
 package io.junction.protocol.gemini;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.junction.protocol.ErrorKind;
@@ -64,7 +65,7 @@ final class GeminiStreamEncoder implements StreamEncoder {
           flushCalls(out);
           if (!t.text().isEmpty()) emitParts(out, single(Json.object().put("text", t.text()).put("thought", true)));
         }
-        case StreamEvent.ThinkingSignature s -> signature = s.signature();
+        case StreamEvent.ThinkingSignature s -> sign(s.signature());
         case StreamEvent.RedactedThinking ignored -> { }
         case StreamEvent.ToolCallStart s -> calls.put(s.index(), new PendingCall(s.id(), s.name(), new StringBuilder()));
         case StreamEvent.ToolCallDelta d -> {
@@ -97,6 +98,20 @@ final class GeminiStreamEncoder implements StreamEncoder {
     if (held != null) emit(out, held);
     // An error element the SDKs raise, and for the array form no closing bracket.
     emit(out, GeminiErrors.errorObject(error));
+  }
+
+  /**
+   * A signature that closes a thought (Anthropic's order: thinking text, then its signature)
+   * belongs on that thought part; any other waits for the next part, as Gemini puts it on calls.
+   */
+  private void sign(String thoughtSignature) {
+    JsonNode parts = held == null ? null : held.at("/candidates/0/content/parts");
+    JsonNode last = parts == null || parts.isEmpty() ? null : parts.get(parts.size() - 1);
+    if (last != null && last.path("thought").asBoolean(false) && !last.has("thoughtSignature")) {
+      ((ObjectNode) last).put("thoughtSignature", thoughtSignature);
+    } else {
+      signature = thoughtSignature;
+    }
   }
 
   /** Parallel calls complete together: they go out in one chunk, in index order. */

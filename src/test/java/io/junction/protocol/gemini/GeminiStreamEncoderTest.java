@@ -113,7 +113,7 @@ class GeminiStreamEncoderTest {
   }
 
   @Test
-  void thoughtsStreamAsThoughtPartsAndSignaturesRideOnTheNextPart() {
+  void anAnthropicSignatureClosesItsThoughtPart() {
     List<String> writes = encodeEach(encoder(true), List.of(
         new StreamEvent.Start("r", "m", null),
         new StreamEvent.ThinkingDelta("Weighing options"),
@@ -123,8 +123,21 @@ class GeminiStreamEncoderTest {
         new StreamEvent.Finish(FinishReason.TOOL_CALLS, null),
         new StreamEvent.End()));
     assertThat(json(writes.get(5).substring(6).trim()).at("/candidates/0/content/parts/0"))
-        .isEqualTo(json("{\"text\":\"Weighing options\",\"thought\":true}"));
+        .isEqualTo(json("{\"text\":\"Weighing options\",\"thought\":true,\"thoughtSignature\":\"c2ln\"}"));
     assertThat(json(writes.get(6).substring(6).trim()).at("/candidates/0/content/parts/0"))
+        .isEqualTo(json("{\"functionCall\":{\"id\":\"call_a\",\"name\":\"f\",\"args\":{}}}"));
+  }
+
+  @Test
+  void aSignatureAfterTextRidesOnTheNextPart() {
+    List<String> writes = encodeEach(encoder(true), List.of(
+        new StreamEvent.TextDelta("Let me look."),
+        new StreamEvent.ThinkingSignature("c2ln"),
+        new StreamEvent.ToolCallStart(0, "call_a", "f"),
+        new StreamEvent.ToolCallDelta(0, "{}"),
+        new StreamEvent.Finish(FinishReason.TOOL_CALLS, null),
+        new StreamEvent.End()));
+    assertThat(json(writes.get(5).substring(6).trim()).at("/candidates/0/content/parts/0"))
         .isEqualTo(json("{\"functionCall\":{\"id\":\"call_a\",\"name\":\"f\",\"args\":{}},\"thoughtSignature\":\"c2ln\"}"));
   }
 
