@@ -68,6 +68,7 @@ public final class MockGeminiServer {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern CALL = Pattern.compile("^/v1beta/models/([^/:]+):(generateContent|streamGenerateContent|countTokens)$");
   private static final Set<String> ROLES = Set.of("user", "model");
+  private static final Pattern SNAKE = Pattern.compile("_([a-z])");
   /** Google rejects unknown field names ("Invalid JSON payload received. Unknown name ..."). */
   private static final Set<String> REQUEST_FIELDS = Set.of("model", "contents", "systemInstruction", "tools", "toolConfig",
       "generationConfig", "safetySettings", "cachedContent");
@@ -218,7 +219,9 @@ public final class MockGeminiServer {
     if (!object.isObject()) return null;
     for (var names = object.fieldNames(); names.hasNext(); ) {
       String name = names.next();
-      if (!known.contains(name)) return prefix + name;
+      // Google also takes the proto (snake_case) spelling of every field.
+      String camel = SNAKE.matcher(name).replaceAll(m -> m.group(1).toUpperCase());
+      if (!known.contains(camel)) return prefix + name;
     }
     return null;
   }

@@ -41,13 +41,15 @@ final class GeminiRequestDecoder {
 
   static ChatRequest decode(JsonNode body, String pathModel) {
     if (body == null || !body.isObject()) throw GatewayException.invalid(null, "Request body must be a JSON object");
-    return new GeminiRequestDecoder().request(body, pathModel);
+    return new GeminiRequestDecoder().request(GeminiWireNames.request((ObjectNode) body), pathModel);
   }
 
   /** countTokens takes either bare {@code contents} or a whole {@code generateContentRequest}. */
   static ChatRequest decodeCountTokens(JsonNode body, String pathModel) {
     if (body == null || !body.isObject()) throw GatewayException.invalid(null, "Request body must be a JSON object");
-    ObjectNode wrapped = Json.objectField(body, "generateContentRequest", "generateContentRequest");
+    ObjectNode top = ((ObjectNode) body).deepCopy();
+    GeminiWireNames.camelCase(top);
+    ObjectNode wrapped = Json.objectField(top, "generateContentRequest", "generateContentRequest");
     if (wrapped != null) {
       try {
         return decode(wrapped, pathModel);
@@ -58,7 +60,7 @@ final class GeminiRequestDecoder {
       }
     }
     ObjectNode contentsOnly = Json.object();
-    contentsOnly.set("contents", body.get("contents"));
+    contentsOnly.set("contents", top.get("contents"));
     return decode(contentsOnly, pathModel);
   }
 

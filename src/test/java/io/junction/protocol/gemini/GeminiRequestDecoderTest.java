@@ -90,6 +90,30 @@ class GeminiRequestDecoderTest {
     assertThat(req.reasoning).isEqualTo(new Reasoning(null, 1024, true));
   }
 
+  /** The system-instruction curl sample from ai.google.dev: proto (snake_case) names and lone objects for lists. */
+  @Test
+  void acceptsGooglesCurlSampleSpelling() {
+    JsonNode body = json("""
+        {"system_instruction":{"parts":{"text":"You are a cat. Your name is Neko."}},
+         "contents":{"parts":[{"text":"Hello there"},{"inline_data":{"mime_type":"image/jpeg","data":"/9j/4AAQ"}}]},
+         "tools":[{"function_declarations":[{"name":"purr","parameters_json_schema":{"type":"object","properties":{"snake_case_arg":{"type":"string"}}}}]}],
+         "tool_config":{"function_calling_config":{"mode":"ANY","allowed_function_names":["purr"]}},
+         "generation_config":{"max_output_tokens":64,"stop_sequences":["meow"],"thinking_config":{"thinking_budget":0}}}""");
+    String before = body.toString();
+    ChatRequest req = codec.decodeRequest(body, "gemini-2.5-flash");
+    assertThat(req.systemText()).isEqualTo("You are a cat. Your name is Neko.");
+    assertThat(req.messages.get(0).parts).containsExactly(new Part.Text("Hello there"), Part.Image.ofBase64("image/jpeg", "/9j/4AAQ"));
+    // Free-form schemas keep their own names.
+    assertThat(req.tools.get(0).parameters().at("/properties").has("snake_case_arg")).isTrue();
+    assertThat(req.toolChoice).isEqualTo(ToolChoice.tool("purr"));
+    assertThat(req.maxTokens).isEqualTo(64);
+    assertThat(req.stop).containsExactly("meow");
+    assertThat(req.reasoning).isEqualTo(new Reasoning(null, 0, false));
+    assertThat(body.toString()).as("the client's body is not rewritten").isEqualTo(before);
+    assertThat(codec.decodeCountTokens(json("{\"generate_content_request\":{\"contents\":[{\"parts\":[{\"text\":\"x\"}]}]}}"), "m")
+        .messages).hasSize(1);
+  }
+
   @Test
   void modelComesFromThePathElseFromTheBody() {
     assertThat(codec.decodeRequest(json("{\"model\":\"models/gemini-2.0-flash\",\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}"), null).model)
@@ -170,7 +194,8 @@ class GeminiRequestDecoderTest {
   void badInputsNameTheirField() {
     assertThat(rejected(() -> decode("{}")).param).isEqualTo("contents");
     assertThat(rejected(() -> decode("{\"contents\":[]}")).param).isEqualTo("contents");
-    assertThat(rejected(() -> decode("{\"contents\":{}}")).param).isEqualTo("contents");
+    assertThat(rejected(() -> decode("{\"contents\":\"hi\"}")).param).isEqualTo("contents");
+    assertThat(rejected(() -> decode("{\"contents\":{}}")).param).isEqualTo("contents[0].parts");
     assertThat(rejected(() -> decode("{\"contents\":[\"hi\"]}")).param).isEqualTo("contents[0]");
     assertThat(rejected(() -> decode("{\"contents\":[{\"role\":\"assistant\",\"parts\":[{\"text\":\"x\"}]}]}")).param).isEqualTo("contents[0].role");
     assertThat(rejected(() -> decode("{\"contents\":[{\"role\":\"user\"}]}")).param).isEqualTo("contents[0].parts");
