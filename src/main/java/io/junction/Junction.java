@@ -3,10 +3,16 @@ package io.junction;
 import io.junction.config.GatewayConfig;
 import io.junction.provider.ProviderRegistry;
 import io.junction.provider.UpstreamClient;
+import io.junction.routing.HealthProber;
+import io.junction.routing.HealthRegistry;
+import io.junction.routing.LatencyTracker;
 import io.junction.routing.ModelResolver;
+import io.junction.routing.PriceLookup;
+import io.junction.routing.RetryPolicy;
 import io.junction.server.ClientAuthenticator;
 import io.junction.server.Gateway;
 import io.junction.server.GatewayServer;
+import io.junction.server.HealthRoutes;
 import io.junction.server.MasterKeyAuthenticator;
 import io.junction.telemetry.TelemetrySink;
 import io.vertx.core.Future;
@@ -15,6 +21,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -24,25 +31,31 @@ public final class Junction {
   private final Vertx vertx;
   private final Gateway gateway;
   private final GatewayServer server;
+  private final HealthProber prober;
   private int port;
 
-  private Junction(GatewayConfig config, Vertx vertx, Gateway gateway, GatewayServer server) {
+  private Junction(GatewayConfig config, Vertx vertx, Gateway gateway, GatewayServer server, HealthProber prober) {
     this.config = config;
     this.vertx = vertx;
     this.gateway = gateway;
     this.server = server;
+    this.prober = prober;
   }
 
   public static Junction create(GatewayConfig config) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     ProviderRegistry registry = new ProviderRegistry(config.providers(), config.models());
-    ModelResolver resolver = new ModelResolver(registry, familyOf());
+    HealthRegistry health = new HealthRegistry(registry);
+    ModelResolver resolver = new ModelResolver(registry, familyOf(), health, new LatencyTracker(), PriceLookup.UNKNOWN,
+        RetryPolicy.DEFAULT);
     UpstreamClient upstream = new UpstreamClient(vertx, config.upstreamProxy());
     TelemetrySink telemetry = TelemetrySink.NOOP;
     ClientAuthenticator auth = new MasterKeyAuthenticator(config.masterKey());
     Gateway gw = new Gateway(vertx, config, registry, resolver, upstream, telemetry, auth);
     List<Consumer<Router>> extensions = new ArrayList<>();
-    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions));
+    extensions.add(new HealthRoutes(gw, health));
+    HealthProber prober = new HealthProber(vertx, registry, upstream, health, 1_000);
+    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions), prober);
   }
 
   static Function<String, String> familyOf() {
@@ -52,19 +65,37 @@ public final class Junction {
   /** Listens on the configured host and port (0 = any free port); returns the port. */
   public Future<Integer> start() {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return server.start(config.server().host(), config.server().port(), instances).onSuccess(p -> port = p);
+    return server.start(config.server().host(), config.server().port(), instances).onSuccess(p -> {
+      port = p;
+      prober.start();
+    });
   }
 
   public int port() { return port; }
 
   public Gateway gateway() { return gateway; }
 
-  /** Readiness off, listeners closed, in-flight calls given the grace period, then everything closed. */
+  /**
+   * Graceful stop: readiness goes 503 and the listeners stop accepting; calls and streams in flight
+   * get {@code server.shutdown_grace_ms} to finish; then everything is closed.
+   */
   public Future<Void> stop() {
     server.markNotReady();
-    return server.close()
+    prober.stop();
+    return server.shutdown(config.server().shutdownGraceMs())
         .eventually(() -> gateway.upstream().close())
         .eventually(() -> vertx.close());
+  }
+
+  /** Stops gracefully on SIGTERM/SIGINT: the JVM waits for {@link #stop()} up to the grace period plus a margin. */
+  public void stopOnShutdown() {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        stop().toCompletionStage().toCompletableFuture().get(graceMillis() + 5_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        // Exiting anyway: the JVM is going down.
+      }
+    }, "junction-shutdown"));
   }
 
   public long graceMillis() { return config.server().shutdownGraceMs(); }
