@@ -11,7 +11,9 @@ import java.util.List;
  * candidate in order, up to {@code 1 + max_retries} times with the next usable key of its pool;
  * candidates that are unavailable (circuit open, every key cooling or revoked, probe failing) are
  * skipped. It also takes each attempt's outcome back to the breakers, key pools and latency
- * averages. Used by one request at a time (its event loop); the state it reports to is shared.
+ * averages. A breaker hears one verdict per request and candidate — retries of one request
+ * failing on one input are one failure, not three. Used by one request at a time (its event
+ * loop); the state it reports to is shared.
  */
 public final class RoutePlan {
   private final String model;
@@ -26,6 +28,8 @@ public final class RoutePlan {
   private int number;
   private Attempt previous;
   private Attempt inFlight;
+  /** The candidate this request saw failing as unwell; its breaker hears it when the plan leaves it. */
+  private Candidate unwell;
 
   public RoutePlan(String model, List<Candidate> candidates, HealthRegistry health, LatencyTracker latency, RetryPolicy policy) {
     this.model = model;
@@ -72,6 +76,7 @@ public final class RoutePlan {
       previous = inFlight = new Attempt(c, key, ++number, delay);
       return inFlight;
     }
+    reportUnwell();
     return null;
   }
 
@@ -99,6 +104,7 @@ public final class RoutePlan {
   public void succeeded(Attempt a, long latencyMs, long ttftMs) {
     settle(a);
     Candidate c = a.candidate();
+    unwell = null;
     health.breaker(c.provider(), c.upstreamModel()).onSuccess();
     latency.record(c.provider().name(), c.upstreamModel(), latencyMs, ttftMs);
   }
@@ -123,16 +129,21 @@ public final class RoutePlan {
       }
       breaker.release();
     } else if (f.unhealthy()) {
-      breaker.onFailure();
+      unwell = c; // the verdict comes when the plan leaves this candidate; a half-open probe slot stays taken till then
     } else if (f.status() > 0) {
+      unwell = null;
       breaker.onSuccess(); // the upstream answered sensibly, e.g. a 400 for a bad request
     } else {
       breaker.release(); // decided locally, no call was made
     }
   }
 
-  /** The client went away mid-attempt: says nothing about the upstream, but frees a half-open probe slot. */
-  public void abandon() {
+  /**
+   * The request is over (answered, failed, or the client went away): reports a pending failure
+   * verdict, and frees the half-open probe slot of an attempt cut short, which proved nothing.
+   */
+  public void close() {
+    reportUnwell();
     if (inFlight != null) health.breaker(inFlight.candidate().provider(), inFlight.candidate().upstreamModel()).release();
     inFlight = null;
   }
@@ -141,7 +152,13 @@ public final class RoutePlan {
 
   private void settle(Attempt a) { if (inFlight == a) inFlight = null; }
 
+  private void reportUnwell() {
+    if (unwell != null) health.breaker(unwell.provider(), unwell.upstreamModel()).onFailure();
+    unwell = null;
+  }
+
   private void moveOn() {
+    reportUnwell();
     index++;
     triesOnCurrent = 0;
   }

@@ -426,7 +426,6 @@ final class ProxyCall {
     if (finished) return;
     clientGone = true;
     if (upstreamRequest != null) upstreamRequest.reset();
-    if (plan != null) plan.abandon();
     finish(499, "client closed the connection");
   }
 
@@ -434,6 +433,7 @@ final class ProxyCall {
     if (finished) return;
     finished = true;
     cancelTimer();
+    if (plan != null) plan.close();
     long latency = (System.nanoTime() - startNanos) / 1000;
     gw.telemetry().request(new RequestEvent(System.currentTimeMillis(), requestId, identity.keyId(), inbound.protocol().id,
         requestedModel, lastProvider, lastModel, stream, status, latency, ttftNanos < 0 ? -1 : ttftNanos / 1000, usage,
