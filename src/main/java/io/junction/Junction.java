@@ -75,6 +75,9 @@ public final class Junction {
 
   public Gateway gateway() { return gateway; }
 
+  /** What {@code GET /ready} answers: false from the moment {@link #stop()} begins. */
+  public boolean ready() { return server.ready(); }
+
   /**
    * Graceful stop: readiness goes 503 and the listeners stop accepting; calls and streams in flight
    * get {@code server.shutdown_grace_ms} to finish; then everything is closed.
