@@ -24,6 +24,11 @@ public final class HealthRegistry {
   public static final String BREAKER_COOLDOWN_MS = "breaker_cooldown_ms";
   static final int DEFAULT_BREAKER_FAILURES = 5;
   static final long DEFAULT_BREAKER_COOLDOWN_MS = 30_000;
+  /**
+   * Breakers kept per provider. Clients choose model names ({@code provider/anything}), so the
+   * map must not grow without bound; past this, failures of further models go untracked.
+   */
+  static final int MAX_BREAKERS_PER_PROVIDER = 1_000;
 
   public enum Status {
     HEALTHY, DEGRADED, UNHEALTHY;
@@ -46,18 +51,30 @@ public final class HealthRegistry {
     this.clock = clock;
   }
 
+  /** The breaker of a provider+model, created on first use (a failure); see {@link #MAX_BREAKERS_PER_PROVIDER}. */
   public CircuitBreaker breaker(Provider p, String model) {
-    return breakers.computeIfAbsent(p.name(), k -> new ConcurrentHashMap<>())
-        .computeIfAbsent(model, m -> new CircuitBreaker(
-            intOption(p.config, BREAKER_FAILURES, DEFAULT_BREAKER_FAILURES),
-            longOption(p.config, BREAKER_COOLDOWN_MS, DEFAULT_BREAKER_COOLDOWN_MS), clock));
+    Map<String, CircuitBreaker> byModel = breakers.computeIfAbsent(p.name(), k -> new ConcurrentHashMap<>());
+    CircuitBreaker b = byModel.get(model);
+    if (b != null) return b;
+    CircuitBreaker fresh = new CircuitBreaker(intOption(p.config, BREAKER_FAILURES, DEFAULT_BREAKER_FAILURES),
+        longOption(p.config, BREAKER_COOLDOWN_MS, DEFAULT_BREAKER_COOLDOWN_MS), clock);
+    if (byModel.size() >= MAX_BREAKERS_PER_PROVIDER) return fresh;
+    b = byModel.putIfAbsent(model, fresh);
+    return b == null ? fresh : b;
+  }
+
+  /** The candidate's breaker, or null while it has none — never failed, so closed. */
+  public CircuitBreaker breakerIfAny(Candidate c) {
+    Map<String, CircuitBreaker> byModel = breakers.get(c.provider().name());
+    return byModel == null ? null : byModel.get(c.upstreamModel());
   }
 
   /** Whether routing may pick this candidate now: probe not failing, breaker letting calls through, a key usable. */
   public boolean available(Candidate c) {
     Probe probe = probes.get(c.provider().name());
     if (probe != null && !probe.ok()) return false;
-    return breaker(c.provider(), c.upstreamModel()).wouldAllow() && c.provider().keys.usable();
+    CircuitBreaker b = breakerIfAny(c);
+    return (b == null || b.wouldAllow()) && c.provider().keys.usable();
   }
 
   public void probed(String provider, Probe result) { probes.put(provider, result); }

@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LatencyTracker {
   /** Weight of the newest sample: about the last ten calls matter. */
   static final double ALPHA = 0.2;
+  /** Clients choose model names ({@code provider/anything}): past this many targets, new ones go unmeasured. */
+  static final int MAX_TARGETS = 10_000;
 
   private final ConcurrentHashMap<String, Averages> byTarget = new ConcurrentHashMap<>();
 
@@ -27,7 +29,13 @@ public final class LatencyTracker {
 
   /** One successful attempt; {@code ttftMs} is negative for answers that were not streamed. */
   public void record(String provider, String model, double latencyMs, double ttftMs) {
-    byTarget.computeIfAbsent(key(provider, model), k -> new Averages()).add(latencyMs, ttftMs);
+    String key = key(provider, model);
+    Averages a = byTarget.get(key);
+    if (a == null) {
+      if (byTarget.size() >= MAX_TARGETS) return;
+      a = byTarget.computeIfAbsent(key, k -> new Averages());
+    }
+    a.add(latencyMs, ttftMs);
   }
 
   /** Average total latency in ms, NaN while unmeasured. */

@@ -68,7 +68,8 @@ public final class RoutePlan {
         moveOn(); // waiting here would cross it, but another provider may go at once
         continue;
       }
-      if (!health.breaker(p, c.upstreamModel()).tryAcquire()) {
+      CircuitBreaker breaker = health.breakerIfAny(c);
+      if (breaker != null && !breaker.tryAcquire()) {
         moveOn();
         continue;
       }
@@ -90,7 +91,8 @@ public final class RoutePlan {
     long soonest = Long.MAX_VALUE;
     for (Candidate c : candidates) {
       long keysBack = c.provider().keys.soonestCooldownEnd();
-      long breakerBack = health.breaker(c.provider(), c.upstreamModel()).retryAt();
+      CircuitBreaker breaker = health.breakerIfAny(c);
+      long breakerBack = breaker == null ? 0 : breaker.retryAt();
       if (keysBack > 0) soonest = Math.min(soonest, keysBack);
       if (breakerBack > 0) soonest = Math.min(soonest, breakerBack);
     }
@@ -105,7 +107,8 @@ public final class RoutePlan {
     settle(a);
     Candidate c = a.candidate();
     unwell = null;
-    health.breaker(c.provider(), c.upstreamModel()).onSuccess();
+    CircuitBreaker breaker = health.breakerIfAny(c);
+    if (breaker != null) breaker.onSuccess();
     latency.record(c.provider().name(), c.upstreamModel(), latencyMs, ttftMs);
   }
 
@@ -117,24 +120,24 @@ public final class RoutePlan {
     settle(a);
     Candidate c = a.candidate();
     KeyPool keys = c.provider().keys;
-    CircuitBreaker breaker = health.breaker(c.provider(), c.upstreamModel());
+    CircuitBreaker breaker = health.breakerIfAny(c);
     if (f.keyRejected() && a.keyIndex() >= 0) {
       keys.revoke(a.keyIndex());
-      breaker.release();
+      release(breaker);
     } else if (f.status() == 429) {
       // Cooling a pool's only key would just replace the upstream's own answer with a guess.
       if (keys.size() > 1) {
         long ms = f.retryAfterMillis() > 0 ? f.retryAfterMillis() : policy.keyCooldownMs();
         keys.coolDown(a.keyIndex(), System.currentTimeMillis() + ms);
       }
-      breaker.release();
+      release(breaker);
     } else if (f.unhealthy()) {
       unwell = c; // the verdict comes when the plan leaves this candidate; a half-open probe slot stays taken till then
     } else if (f.status() > 0) {
       unwell = null;
-      breaker.onSuccess(); // the upstream answered sensibly, e.g. a 400 for a bad request
+      if (breaker != null) breaker.onSuccess(); // the upstream answered sensibly, e.g. a 400 for a bad request
     } else {
-      breaker.release(); // decided locally, no call was made
+      release(breaker); // decided locally, no call was made
     }
   }
 
@@ -144,9 +147,11 @@ public final class RoutePlan {
    */
   public void close() {
     reportUnwell();
-    if (inFlight != null) health.breaker(inFlight.candidate().provider(), inFlight.candidate().upstreamModel()).release();
+    if (inFlight != null) release(health.breakerIfAny(inFlight.candidate()));
     inFlight = null;
   }
+
+  private static void release(CircuitBreaker breaker) { if (breaker != null) breaker.release(); }
 
   public List<Candidate> candidates() { return candidates; }
 
