@@ -6,7 +6,9 @@ import io.junction.provider.UpstreamClient;
 import io.junction.routing.ModelResolver;
 import io.junction.server.Gateway;
 import io.junction.server.GatewayServer;
+import io.junction.admin.AdminRoutes;
 import io.junction.admin.DataServices;
+import io.junction.admin.ManagedProviders;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -39,12 +41,20 @@ public final class Junction {
    */
   public static Junction create(GatewayConfig config) {
     DataServices data = DataServices.start(config);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     ProviderRegistry registry = new ProviderRegistry(config.providers(), config.models());
+    ManagedProviders managed;
+    try {
+      managed = ManagedProviders.start(config.providers(), data.store().providers, registry, System.getenv());
+    } catch (RuntimeException e) {
+      data.close();
+      throw e;
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     ModelResolver resolver = new ModelResolver(registry, familyOf());
     UpstreamClient upstream = new UpstreamClient(vertx, config.upstreamProxy());
     Gateway gw = new Gateway(vertx, config, registry, resolver, upstream, data.telemetry(), data.authenticator(), data.pricing());
     List<Consumer<Router>> extensions = new ArrayList<>();
+    extensions.add(new AdminRoutes(gw, data, managed, AdminRoutes.HEALTH_UNKNOWN));
     return new Junction(config, vertx, gw, new GatewayServer(gw, extensions), data);
   }
 
