@@ -25,9 +25,11 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -55,7 +57,7 @@ public final class AdminRoutes implements Consumer<Router> {
     this.data = data;
     this.managed = managed;
     this.health = health;
-    this.probe = new ProviderProbe(gw.vertx(), gw.upstream(), java.time.Clock.systemUTC());
+    this.probe = new ProviderProbe(gw.vertx(), gw.upstream(), Clock.systemUTC());
   }
 
   @Override
@@ -133,7 +135,7 @@ public final class AdminRoutes implements Consumer<Router> {
     String name = ctx.pathParam("name");
     future(ctx, managed.put(name, body(ctx))).onComplete(ar -> {
       if (ar.failed()) fail(ctx, ar.cause());
-      else send(ctx, ar.result() ? 201 : 200, view(gw.registry().snapshot().provider(name)));
+      else send(ctx, ar.result().created() ? 201 : 200, view(ar.result().provider()));
     });
   }
 
@@ -151,7 +153,7 @@ public final class AdminRoutes implements Consumer<Router> {
     if (m == null) {
       if (gw.registry().snapshot().provider(name) == null) throw ManagedProviders.notFound(name);
       m = new MetricsSnapshot.Provider(new MetricsSnapshot.Stats(0, 0, 0, null, MetricsSnapshot.Percentiles.NONE,
-          MetricsSnapshot.Percentiles.NONE, 0, 0, 0, 0, 0, 0), java.util.Map.of());
+          MetricsSnapshot.Percentiles.NONE, 0, 0, 0, 0, 0, 0), Map.of());
     }
     ObjectNode n = Json.object().put("provider", name);
     send(ctx, 200, n.setAll(m.toJson()));

@@ -6,6 +6,7 @@ import io.junction.config.ProviderConfig;
 import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
 import io.junction.provider.Adapters;
+import io.junction.provider.Provider;
 import io.junction.provider.ProviderRegistry;
 import io.junction.store.ProviderStore;
 import java.util.ArrayList;
@@ -83,11 +84,11 @@ public final class ManagedProviders {
   /** Whether {@code name} was created or replaced through the API (as opposed to configured). */
   public boolean isStored(String name) { return stored.contains(name); }
 
-  /**
-   * Validates {@code body} (every problem in one 400), persists it, and makes it live. Completes
-   * with true when the provider is new, false when it replaced one.
-   */
-  public CompletableFuture<Boolean> put(String name, JsonNode body) {
+  /** A provider as it went live, and whether it is new (rather than replacing one). */
+  public record Applied(Provider provider, boolean created) {}
+
+  /** Validates {@code body} (every problem in one 400), persists it, and makes it live. */
+  public CompletableFuture<Applied> put(String name, JsonNode body) {
     List<String> problems = new ArrayList<>();
     ProviderConfig p = validate(name, body, problems);
     if (p == null) return CompletableFuture.failedFuture(new InvalidConfig(name, problems));
@@ -96,7 +97,7 @@ public final class ManagedProviders {
       registry.put(p);
       stored.add(name);
       keepEchoOnlyWhenAlone();
-      return created;
+      return new Applied(registry.snapshot().provider(name), created);
     }));
   }
 
