@@ -13,9 +13,11 @@ import io.junction.provider.Provider;
 import io.junction.server.ClientIdentity;
 import io.junction.server.ClientKey;
 import io.junction.server.Gateway;
+import io.junction.store.CostReport;
 import io.junction.store.LogEntry;
 import io.junction.store.LogQuery;
 import io.junction.store.TimeRange;
+import io.junction.store.VirtualKey;
 import io.junction.telemetry.GatewayMetrics;
 import io.junction.telemetry.MetricsSnapshot;
 import io.vertx.core.Future;
@@ -87,12 +89,12 @@ public final class AdminRoutes implements Consumer<Router> {
         ctx -> logs(ctx, LogQuery.fromParams(ctx.request()::getParam).withProvider(ctx.pathParam("name"))));
     for (String path : List.of("/api/v1/costs", "/providers/costs")) {
       admin(r.get(path), ctx -> respond(ctx, future(ctx, data.store().logs.costs(TimeRange.fromParams(ctx.request()::getParam))
-          .thenApply(c -> c.toJson()))));
+          .thenApply(CostReport::toJson))));
     }
 
     admin(r.post("/api/v1/keys"), ctx -> respond(ctx, future(ctx, data.keys().create(KeySpec.fromJson(body(ctx)))
         .thenApply(CreatedKey::toJson)), 201));
-    admin(r.get("/api/v1/keys"), ctx -> send(ctx, 200, list(data.keys().list().stream().map(k -> k.toJson()).toList())));
+    admin(r.get("/api/v1/keys"), ctx -> send(ctx, 200, list(data.keys().list().stream().map(VirtualKey::toJson).toList())));
     admin(r.delete("/api/v1/keys/:id"), this::revokeKey);
   }
 
