@@ -1,6 +1,7 @@
 package io.junction.server;
 
 import io.junction.protocol.ChatRequest;
+import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.TokenEstimator;
 import io.junction.protocol.gemini.GeminiCodec;
@@ -21,7 +22,8 @@ import java.util.List;
  * and the model list. The model may itself contain a slash ({@code models/openai/gpt-4o:generateContent}).
  */
 final class GeminiRoutes {
-  private static final String CALL = "/(?<version>v1beta|v1)/models/(?<model>.+):(?<method>[A-Za-z]+)";
+  /** {@code /v1beta/models/gemini-2.5-flash:generateContent}; the model may hold slashes ({@code openai/gpt-4o}). */
+  private static final String CALL = "/(?:v1beta|v1)/models/(?<model>.+):(?<method>[A-Za-z]+)";
   private final Gateway gw;
   private final InboundRoutes api;
   private final GeminiCodec codec = GeminiCodec.INSTANCE;
@@ -47,7 +49,7 @@ final class GeminiRoutes {
         api.chat(ctx, sse ? codec : codec.arrayStreaming(), model, true, sse);
       }
       case "countTokens" -> countTokens(ctx, model);
-      default -> InboundRoutes.sendError(ctx, codec, new GatewayException(io.junction.protocol.ErrorKind.NOT_FOUND, 404, "not_found",
+      default -> InboundRoutes.sendError(ctx, codec, new GatewayException(ErrorKind.NOT_FOUND, 404, "not_found",
           null, "Method '" + ctx.pathParam("method") + "' is not supported; use generateContent, streamGenerateContent or countTokens"),
           RequestIds.of(ctx.request()));
     }

@@ -219,6 +219,18 @@ class GeminiSdkTest {
   }
 
   @Test
+  void theV1PathTakesAProviderQualifiedModel() throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(gateway.url() + "/v1/models/openai/gpt-4o:generateContent?key=" + TestGateway.MASTER_KEY))
+        .header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("x-junction-provider")).contains("openai");
+    assertThat(io.junction.protocol.Json.parse(r.body()).at("/candidates/0/content/parts/0/text").asText()).contains("Hello from mock");
+  }
+
+  @Test
   void withoutAltSseTheStreamIsAJsonArray() throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create(gateway.url() + "/v1beta/models/gpt-4o:streamGenerateContent"))
