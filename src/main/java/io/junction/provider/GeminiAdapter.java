@@ -35,6 +35,7 @@ public final class GeminiAdapter implements ProviderAdapter {
   }
 
   /** {@code :countTokens} for a {@code {"generateContentRequest":…}} body (free, never billed). */
+  @Override
   public UpstreamCall countTokens(ProviderConfig provider, String apiKey, String model, Buffer body) {
     return authorized(UpstreamCall.post(apiBase(provider) + "/" + modelPath(model) + ":countTokens", body), provider, apiKey);
   }

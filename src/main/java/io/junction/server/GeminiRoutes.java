@@ -3,9 +3,9 @@ package io.junction.server;
 import io.junction.protocol.ChatRequest;
 import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
+import io.junction.protocol.Protocol;
 import io.junction.protocol.TokenEstimator;
 import io.junction.protocol.gemini.GeminiCodec;
-import io.junction.provider.GeminiAdapter;
 import io.junction.provider.Provider;
 import io.junction.provider.UpstreamCall;
 import io.junction.routing.Candidate;
@@ -89,8 +89,10 @@ final class GeminiRoutes {
   }
 
   private Future<Long> upstreamCount(Provider p, String model, ChatRequest req) {
-    if (!(p.adapter instanceof GeminiAdapter gemini)) return Future.failedFuture("no count endpoint");
-    UpstreamCall call = gemini.countTokens(p.config, p.keys.key(p.keys.next()), model, codec.encodeCountTokensRequest(req, model));
+    // The body is Gemini's, so only a Gemini provider's count endpoint can take it.
+    UpstreamCall call = p.adapter.protocol() != Protocol.GEMINI ? null
+        : p.adapter.countTokens(p.config, p.keys.key(p.keys.next()), model, codec.encodeCountTokensRequest(req, model));
+    if (call == null) return Future.failedFuture("no count endpoint");
     return gw.upstream().send(call, p.config, r -> { })
         .compose(resp -> resp.body().map((Buffer b) -> {
           if (resp.statusCode() != 200) throw new IllegalStateException("countTokens answered " + resp.statusCode());

@@ -192,6 +192,14 @@ class GeminiSdkTest {
   }
 
   @Test
+  void countTokensIsEstimatedWhenTheProviderHasNoCountEndpoint() {
+    int openAiCalls = openAiUpstream.received.size();
+    var r = genai.models.countTokens("gpt-4o", List.of(Content.fromParts(Part.fromText("How many tokens is this?"))), null);
+    assertThat(r.totalTokens().orElseThrow()).isBetween(5, 30);
+    assertThat(openAiUpstream.received).hasSize(openAiCalls);
+  }
+
+  @Test
   void listsModelsInGeminiShape() {
     List<String> names = new ArrayList<>();
     for (Model m : genai.models.list(ListModelsConfig.builder().build())) names.add(m.name().orElseThrow());
