@@ -63,43 +63,55 @@ final class GeminiRequestEncoder {
     return body;
   }
 
-  /** Consecutive messages with the same Gemini role merge: parallel tool results must share one turn. */
+  /**
+   * Consecutive messages with the same Gemini role merge: parallel tool results must share one
+   * turn. Messages with nothing Gemini can take are left out: it rejects empty turns and empty text.
+   */
   private static ArrayNode contents(ChatRequest req, boolean gemini3) {
     ArrayNode contents = Json.array();
     Map<String, String> toolNames = new HashMap<>();
     ObjectNode current = null;
     for (int i = 0; i < req.messages.size(); i++) {
       Message message = req.messages.get(i);
+      ArrayNode parts = parts(message, toolNames, "messages[" + i + "]");
+      if (parts.isEmpty()) continue;
       String role = message.role == Role.ASSISTANT ? "model" : "user";
       if (current == null || !current.path("role").asText().equals(role)) {
         current = contents.addObject().put("role", role);
         current.putArray("parts");
       }
-      ArrayNode parts = (ArrayNode) current.get("parts");
-      String signature = null;
-      for (Part part : message.parts) {
-        if (part instanceof Part.Thinking t && (t.text() == null || t.text().isEmpty())) {
-          signature = t.signature();  // an empty thinking part carries the next part's signature
-          continue;
-        }
-        ObjectNode encoded = part(part, toolNames, "messages[" + i + "]");
-        if (encoded == null) continue;
-        if (signature != null && !encoded.has("thoughtSignature")) encoded.put("thoughtSignature", signature);
-        signature = null;
-        parts.add(encoded);
-      }
+      ((ArrayNode) current.get("parts")).addAll(parts);
     }
-    for (JsonNode content : contents) {
-      if (content.get("parts").isEmpty()) ((ObjectNode) content).putArray("parts").addObject().put("text", "");
-      if (gemini3 && content.get("role").asText().equals("model")) ensureCallSignature((ArrayNode) content.get("parts"));
+    if (gemini3) {
+      for (JsonNode content : contents) if (content.get("role").asText().equals("model")) ensureCallSignature((ArrayNode) content.get("parts"));
     }
     return contents;
+  }
+
+  private static ArrayNode parts(Message message, Map<String, String> toolNames, String path) {
+    ArrayNode parts = Json.array();
+    String signature = null;
+    for (Part part : message.parts) {
+      if (part instanceof Part.Thinking t && (t.text() == null || t.text().isEmpty())) {
+        signature = t.signature();  // an empty thinking part carries the next part's signature
+        continue;
+      }
+      ObjectNode encoded = part(part, toolNames, path);
+      if (encoded == null) continue;
+      if (signature != null && !encoded.has("thoughtSignature")) encoded.put("thoughtSignature", signature);
+      signature = null;
+      parts.add(encoded);
+    }
+    return parts;
   }
 
   private static ObjectNode part(Part part, Map<String, String> toolNames, String path) {
     ObjectNode out = Json.object();
     switch (part) {
-      case Part.Text t -> out.put("text", t.text());
+      case Part.Text t -> {
+        if (t.text() == null || t.text().isEmpty()) return null;
+        out.put("text", t.text());
+      }
       case Part.Image img -> image(img, out);
       case Part.ToolCall call -> {
         toolNames.put(call.id(), call.name());

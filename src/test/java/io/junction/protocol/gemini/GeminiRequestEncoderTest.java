@@ -146,6 +146,16 @@ class GeminiRequestEncoderTest {
   }
 
   @Test
+  void emptyTextAndEmptyTurnsAreLeftOut() {
+    ChatRequest req = new ChatRequest();
+    req.messages.add(Message.of(Role.USER, new Part.Text("hi"), new Part.Text("")));
+    req.messages.add(Message.of(Role.ASSISTANT, new Part.Text("")));
+    req.messages.add(Message.of(Role.USER, new Part.Text("still there?")));
+    assertThat(encode(req, "gemini-2.5-flash").get("contents")).isEqualTo(json("""
+        [{"role":"user","parts":[{"text":"hi"},{"text":"still there?"}]}]"""));
+  }
+
+  @Test
   void imagesBecomeInlineDataOrFileData() {
     ChatRequest req = new ChatRequest();
     req.messages.add(Message.of(Role.USER,
