@@ -187,7 +187,7 @@ final class ProxyCall {
         e.upstreamProtocol = codec.protocol();
         long retryAfterMs = retryAfterMillis(resp);
         e.retryAfterSeconds = retryAfterMs < 0 ? -1 : (retryAfterMs + 999) / 1000;
-        attemptFailed(a, t0, new Failure(e, status, false, Math.max(0, retryAfterMs)));
+        attemptFailed(a, t0, new Failure(e, p.adapter.effectiveStatus(status, body), false, Math.max(0, retryAfterMs)));
       });
       return;
     }
