@@ -59,6 +59,10 @@ final class ProxyCall {
   private boolean clientGone;
   private long ttftNanos = -1;
   private long attemptTimer = -1;
+  private long idleTimer = -1;
+  private long lastDataNanos;
+  /** The deadline the gateway itself cut the attempt for, so the failure reads as that, not as "Stream reset". */
+  private TimeoutException cutBy;
   private Usage usage = Usage.ZERO;
 
   ProxyCall(Gateway gw, HttpServerResponse response, InboundCodec inbound, ChatRequest request, ObjectNode rawBody,
@@ -122,14 +126,14 @@ final class ProxyCall {
     long total = p.config.timeoutMs();
     if (total > 0) attemptTimer = gw.vertx().setTimer(total, id -> {
       attemptTimer = -1;
-      if (upstreamRequest != null) upstreamRequest.reset(0, new TimeoutException("total timeout of " + total + " ms"));
+      cutUpstream(new TimeoutException("total timeout of " + total + " ms"));
     });
     gw.upstream().send(call, p.config, req -> {
       upstreamRequest = req;
       if (clientGone) req.reset();
     }).onComplete(ar -> {
       if (ar.succeeded()) onResponse(a, t0, ar.result());
-      else attemptFailed(a, t0, failureOf(ar.cause()));
+      else attemptFailed(a, t0, failureOf(causeOf(ar.cause())));
     });
   }
 
@@ -167,13 +171,13 @@ final class ProxyCall {
       });
       return;
     }
-    if (p.config.idleTimeoutMs() > 0 && upstreamRequest != null) upstreamRequest.idleTimeout(p.config.idleTimeoutMs());
+    if (p.config.idleTimeoutMs() > 0) watchIdle(p.config.idleTimeoutMs());
     if (op == Operation.CHAT && stream) {
       relayStream(a, t0, resp);
     } else {
       resp.body().onComplete(ar -> {
         if (ar.succeeded()) completeJson(a, t0, status, ar.result());
-        else attemptFailed(a, t0, failureOf(ar.cause()));
+        else attemptFailed(a, t0, failureOf(causeOf(ar.cause())));
       });
     }
   }
@@ -221,6 +225,7 @@ final class ProxyCall {
     StreamRelay relay = new StreamRelay(a, t0, encoder);
     resp.handler(chunk -> {
       if (finished) return;
+      lastDataNanos = System.nanoTime();
       if (passthrough) {
         relay.write(tap.relay(chunk));
         if (tap.error() != null) relay.broken(tap.error());
@@ -229,7 +234,7 @@ final class ProxyCall {
       }
       relay.flush(resp);
     });
-    resp.exceptionHandler(err -> relay.broken(describe(err)));
+    resp.exceptionHandler(err -> relay.broken(describe(causeOf(err))));
     resp.endHandler(v -> {
       if (finished) return;
       if (passthrough) {
@@ -356,6 +361,7 @@ final class ProxyCall {
     attemptEnded(a, t0, f.status(), f.error().getMessage());
     upstreamRequest = null;
     upstreamResponse = null;
+    cutBy = null;
     next(f);
   }
 
@@ -370,7 +376,39 @@ final class ProxyCall {
       gw.vertx().cancelTimer(attemptTimer);
       attemptTimer = -1;
     }
+    if (idleTimer >= 0) {
+      gw.vertx().cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
   }
+
+  /**
+   * The body's idle timeout, kept here rather than by {@code HttpClientRequest.idleTimeout}: Vert.x
+   * cancels a request's idle timer only when the response head arrives, so one armed after it stays
+   * scheduled (holding the whole request) until it fires, long after the call ended. Streams count
+   * each chunk as activity; a JSON body must arrive whole within the timeout.
+   */
+  private void watchIdle(long idleMs) {
+    lastDataNanos = System.nanoTime();
+    idleTimer = gw.vertx().setTimer(idleMs, id -> checkIdle(idleMs));
+  }
+
+  private void checkIdle(long idleMs) {
+    idleTimer = -1;
+    long quietMs = (System.nanoTime() - lastDataNanos) / 1_000_000;
+    if (quietMs < idleMs) {
+      idleTimer = gw.vertx().setTimer(idleMs - quietMs, id -> checkIdle(idleMs));
+    } else {
+      cutUpstream(new TimeoutException("no data from upstream for " + idleMs + " ms"));
+    }
+  }
+
+  private void cutUpstream(TimeoutException why) {
+    cutBy = why;
+    if (upstreamRequest != null) upstreamRequest.reset(0, why);
+  }
+
+  private Throwable causeOf(Throwable err) { return cutBy != null ? cutBy : err; }
 
   private void startResponse(int status, String contentType) {
     responseStarted = true;
