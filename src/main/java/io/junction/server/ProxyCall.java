@@ -232,7 +232,7 @@ final class ProxyCall {
       } else {
         decoder.feed(chunk, relay::onEvent);
       }
-      relay.flush(resp);
+      relay.flushSoon(resp);
     });
     resp.exceptionHandler(err -> relay.broken(describe(causeOf(err))));
     resp.endHandler(v -> {
@@ -249,12 +249,13 @@ final class ProxyCall {
     });
   }
 
-  /** The client side of one relayed stream: buffers what one upstream chunk produced, then writes it. */
+  /** The client side of one relayed stream: buffers what the upstream chunks produced, then writes it. */
   private final class StreamRelay {
     private final Attempt attempt;
     private final long t0;
     private final StreamEncoder encoder;
     private Buffer pending = Buffer.buffer();
+    private boolean flushQueued;
 
     StreamRelay(Attempt attempt, long t0, StreamEncoder encoder) {
       this.attempt = attempt;
@@ -280,13 +281,23 @@ final class ProxyCall {
 
     void write(Buffer b) { if (b.length() > 0) pending.appendBuffer(b); }
 
+    /**
+     * Flushes once the event loop is done with the current socket read, not per chunk: a burst of
+     * upstream chunks (one read) then leaves in one write instead of one syscall each.
+     */
+    void flushSoon(HttpClientResponse resp) {
+      if (flushQueued || finished || pending.length() == 0) return;
+      flushQueued = true;
+      gw.vertx().runOnContext(v -> {
+        flushQueued = false;
+        if (upstreamResponse == resp) flush(resp); // else this attempt was abandoned for a retry
+      });
+    }
+
     /** Sends what is pending; pauses the upstream while the client's write queue is full. */
     void flush(HttpClientResponse resp) {
       if (finished || pending.length() == 0) return;
-      if (!responseStarted) {
-        startResponse(200, inbound.streamContentType(request));
-        ttftNanos = System.nanoTime() - startNanos;
-      }
+      startStream();
       response.write(pending);
       pending = Buffer.buffer();
       if (response.writeQueueFull()) {
@@ -297,11 +308,16 @@ final class ProxyCall {
 
     void end() {
       if (finished) return;
-      flush(upstreamResponse);
-      if (!responseStarted) startResponse(200, inbound.streamContentType(request));
+      startStream();
       attemptEnded(attempt, t0, 200, null);
-      response.end();
+      response.end(pending); // the last events and the closing chunk in one write
       finish(200, null);
+    }
+
+    private void startStream() {
+      if (responseStarted) return;
+      startResponse(200, inbound.streamContentType(request));
+      ttftNanos = System.nanoTime() - startNanos;
     }
 
     /** The stream broke: retry if the client has seen nothing yet, else end it visibly incomplete. */

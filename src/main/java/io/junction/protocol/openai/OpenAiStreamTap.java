@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
  */
 final class OpenAiStreamTap implements StreamTap {
   private static final byte[] USAGE = "\"usage\":".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] USAGE_SPACED = "\"usage\": ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] FINISH = "\"finish_reason\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] FINISH_SPACED = "\"finish_reason\": \"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
@@ -81,7 +80,7 @@ final class OpenAiStreamTap implements StreamTap {
       error = n == null ? "Upstream stream error" : n.path("error").path("message").asText("Upstream stream error");
       return true;
     }
-    if (indexOf(b, from, to, USAGE) >= 0 || indexOf(b, from, to, USAGE_SPACED) >= 0) {
+    if (hasUsageObject(b, from, to)) {
       JsonNode n = data(b, from, to);
       if (n != null && n.path("usage").isObject()) {
         usage = usage.merge(OpenAiResponses.usage(n.get("usage")));
@@ -89,6 +88,18 @@ final class OpenAiStreamTap implements StreamTap {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the event carries a usage object. With usage on, OpenAI sends {@code "usage":null} in
+   * every other chunk: those are not worth parsing.
+   */
+  private static boolean hasUsageObject(byte[] b, int from, int to) {
+    int i = indexOf(b, from, to, USAGE);
+    if (i < 0) return false;
+    i += USAGE.length;
+    while (i < to && b[i] == ' ') i++;
+    return i < to && b[i] == '{';
   }
 
   /** The JSON of an event's data line, or null. */
