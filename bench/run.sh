@@ -116,7 +116,8 @@ log "mock on :$MOCK_PORT (core $LOAD_CORE), gateway on :$GW_PORT (core $GW_CORE,
 # ---- measuring ----
 
 CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$GW_PID/stat"; }
+# utime and stime of the gateway, in clock ticks (fields 14 and 15 of /proc/PID/stat).
+cpu_ticks() { awk '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); print f[12], f[13] }' "/proc/$GW_PID/stat"; }
 peak_rss_mb() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$GW_PID/status"; }
 
 # wrk <port> <stream> <connections> <seconds> <outfile>
@@ -135,17 +136,18 @@ pct_ms() {
 requests() { awk '/requests in/ { print $1 }' "$1"; }
 rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$1"; }
 
-# One row per measured run: name target mode conns rps p50 p99 cpu_us_per_req
+# One row per measured run: target mode conns rps p50 p99 cpu_us_per_req sys_us_per_req
 ROWS=()
 measure() { # target(direct|junction) stream conns
   local port=$MOCK_PORT; [ "$1" = junction ] && port=$GW_PORT
   local out=$RESULTS/wrk-$1-$( [ "$2" = true ] && echo stream || echo json )-c$3.txt
-  local before after cpu="-"
+  local before after cpu="- -"
   before=$(cpu_ticks)
   run_wrk "$port" "$2" "$3" "$DURATION" "$out"
   after=$(cpu_ticks)
-  [ "$1" = junction ] && cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$(requests "$out")" \
-    'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+  [ "$1" = junction ] && cpu=$(awk -v b="$before" -v a="$after" -v hz="$CLK_TCK" -v n="$(requests "$out")" \
+    'BEGIN { split(b, x, " "); split(a, y, " "); us = 1e6 / hz / n;
+             printf "%.1f %.1f", (y[1] + y[2] - x[1] - x[2]) * us, (y[2] - x[2]) * us }')
   ROWS+=("$1 $( [ "$2" = true ] && echo stream || echo json ) $3 $(rps "$out") $(pct_ms 50 "$out") $(pct_ms 99 "$out") $cpu")
   log "measured $1 stream=$2 c=$3: ${ROWS[-1]}"
 }
@@ -167,7 +169,7 @@ RSS=$(peak_rss_mb)
 
 # ---- report ----
 
-row() { local want="$1 $2 $3" r; for r in "${ROWS[@]}"; do [ "${r% * * * *}" = "$want" ] && { echo "$r"; return; }; done; }
+row() { local want="$1 $2 $3" r; for r in "${ROWS[@]}"; do [ "${r% * * * * *}" = "$want" ] && { echo "$r"; return; }; done; }
 field() { local n=$2; set -- $1; echo "${!n}"; } # field "<row>" N
 verdict() { awk -v v="$1" -v lim="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? v >= lim : v <= lim; print ok ? "PASS" : "MISS" }'; }
 
@@ -177,8 +179,8 @@ verdict() { awk -v v="$1" -v lim="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? v 
   echo "gateway: core $GW_CORE, $($JAVA -version 2>&1 | head -1), $JVM_OPTS, via $LAUNCHER"
   echo "load:    mock upstream + wrk on core $LOAD_CORE; ${DURATION}s per run after warm-up; 64 conns = 2 wrk threads"
   echo
-  printf '%-9s %-6s %5s %10s %9s %9s %13s\n' target mode conns req/s p50_ms p99_ms gw_cpu_us/req
-  for r in "${ROWS[@]}"; do set -- $r; printf '%-9s %-6s %5s %10s %9s %9s %13s\n' "$@"; done
+  printf '%-9s %-6s %5s %10s %9s %9s %13s %13s\n' target mode conns req/s p50_ms p99_ms gw_cpu_us/req "of which sys"
+  for r in "${ROWS[@]}"; do set -- $r; printf '%-9s %-6s %5s %10s %9s %9s %13s %13s\n' "$@"; done
   echo
   echo "gateway peak RSS (VmHWM): ${RSS} MB"
   echo

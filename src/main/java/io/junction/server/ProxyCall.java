@@ -58,8 +58,10 @@ final class ProxyCall {
   private boolean finished;
   private boolean clientGone;
   private long ttftNanos = -1;
-  private long attemptTimer = -1;
-  private long idleTimer = -1;
+  private long watchdog = -1;
+  private io.junction.config.ProviderConfig limits;
+  private long attemptNanos;
+  /** 0 until the current attempt's response head arrived; then when data last came. */
   private long lastDataNanos;
   /** The deadline the gateway itself cut the attempt for, so the failure reads as that, not as "Stream reset". */
   private TimeoutException cutBy;
@@ -123,11 +125,10 @@ final class ProxyCall {
       attemptFailed(a, t0, new Failure(e, 0, false, 0));
       return;
     }
-    long total = p.config.timeoutMs();
-    if (total > 0) attemptTimer = gw.vertx().setTimer(total, id -> {
-      attemptTimer = -1;
-      cutUpstream(new TimeoutException("total timeout of " + total + " ms"));
-    });
+    limits = p.config;
+    attemptNanos = System.nanoTime();
+    lastDataNanos = 0;
+    checkDeadlines();
     gw.upstream().send(call, p.config, req -> {
       upstreamRequest = req;
       if (clientGone) req.reset();
@@ -171,7 +172,7 @@ final class ProxyCall {
       });
       return;
     }
-    if (p.config.idleTimeoutMs() > 0) watchIdle(p.config.idleTimeoutMs());
+    lastDataNanos = System.nanoTime();
     if (op == Operation.CHAT && stream) {
       relayStream(a, t0, resp);
     } else {
@@ -388,34 +389,34 @@ final class ProxyCall {
   }
 
   private void cancelTimer() {
-    if (attemptTimer >= 0) {
-      gw.vertx().cancelTimer(attemptTimer);
-      attemptTimer = -1;
-    }
-    if (idleTimer >= 0) {
-      gw.vertx().cancelTimer(idleTimer);
-      idleTimer = -1;
+    if (watchdog >= 0) {
+      gw.vertx().cancelTimer(watchdog);
+      watchdog = -1;
     }
   }
 
   /**
-   * The body's idle timeout, kept here rather than by {@code HttpClientRequest.idleTimeout}: Vert.x
-   * cancels a request's idle timer only when the response head arrives, so one armed after it stays
-   * scheduled (holding the whole request) until it fires, long after the call ended. Streams count
-   * each chunk as activity; a JSON body must arrive whole within the timeout.
+   * One timer per attempt enforces the whole-call deadline and, once the response head is in, the
+   * idle timeout (streams count each chunk as activity; a JSON body must arrive within it). It is
+   * armed for the nearest of the two and re-armed only when it fires early, so a normal call costs
+   * one timer. Vert.x's own request idle timer covers connect-to-first-byte; it is not used for the
+   * body because Vert.x only cancels it at the response head: one armed later would stay scheduled,
+   * pinning the finished request in memory, until it fired.
    */
-  private void watchIdle(long idleMs) {
-    lastDataNanos = System.nanoTime();
-    idleTimer = gw.vertx().setTimer(idleMs, id -> checkIdle(idleMs));
-  }
-
-  private void checkIdle(long idleMs) {
-    idleTimer = -1;
-    long quietMs = (System.nanoTime() - lastDataNanos) / 1_000_000;
-    if (quietMs < idleMs) {
-      idleTimer = gw.vertx().setTimer(idleMs - quietMs, id -> checkIdle(idleMs));
+  private void checkDeadlines() {
+    watchdog = -1;
+    long now = System.nanoTime();
+    long total = limits.timeoutMs();
+    long idle = limits.idleTimeoutMs();
+    long elapsedMs = (now - attemptNanos) / 1_000_000;
+    long quietMs = lastDataNanos == 0 ? 0 : (now - lastDataNanos) / 1_000_000;
+    if (total > 0 && elapsedMs >= total) {
+      cutUpstream(new TimeoutException("total timeout of " + total + " ms"));
+    } else if (idle > 0 && lastDataNanos != 0 && quietMs >= idle) {
+      cutUpstream(new TimeoutException("no data from upstream for " + idle + " ms"));
     } else {
-      cutUpstream(new TimeoutException("no data from upstream for " + idleMs + " ms"));
+      long next = Math.min(total > 0 ? total - elapsedMs : Long.MAX_VALUE, idle > 0 ? idle - quietMs : Long.MAX_VALUE);
+      if (next != Long.MAX_VALUE) watchdog = gw.vertx().setTimer(Math.max(1, next), id -> checkDeadlines());
     }
   }
 
