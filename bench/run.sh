@@ -4,7 +4,7 @@
 #
 # Environment knobs (defaults in brackets):
 #   BENCH_DURATION [15]  seconds per measured run      BENCH_WARMUP [10]  seconds of JIT warm-up
-#   BENCH_JVM_OPTS [-Xms256m -Xmx512m -XX:+UseParallelGC, + --sun-misc-unsafe-memory-access=allow on JDK 24+]
+#   BENCH_JVM_OPTS [-Xms128m -Xmx256m -XX:+UseParallelGC, + --sun-misc-unsafe-memory-access=allow on JDK 24+]
 #   BENCH_GATEWAY_CORE [0], BENCH_LOAD_CORE [1]        cores for the gateway and for mock + wrk
 #   BENCH_LAUNCHER [auto]  jar (java -jar junction.jar serve) | launcher (test-class BenchGateway)
 set -euo pipefail
@@ -42,7 +42,7 @@ JDK_MAJOR=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")
 # Netty writes to a direct buffer goes through bounds-checked ByteBuffer calls.
 UNSAFE_OPT=""
 [ "$JDK_MAJOR" -ge 24 ] && UNSAFE_OPT="--sun-misc-unsafe-memory-access=allow"
-JVM_OPTS=${BENCH_JVM_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC $UNSAFE_OPT}
+JVM_OPTS=${BENCH_JVM_OPTS:--Xms128m -Xmx256m -XX:+UseParallelGC $UNSAFE_OPT}
 
 if ! command -v wrk >/dev/null; then
   log "installing wrk"
