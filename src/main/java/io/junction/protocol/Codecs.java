@@ -10,6 +10,7 @@ public final class Codecs {
 
   static {
     INBOUND.put(Protocol.OPENAI, OpenAiCodec.INSTANCE);
+    INBOUND.put(Protocol.ANTHROPIC, io.junction.protocol.anthropic.AnthropicCodec.INSTANCE);
   }
 
   private Codecs() {}

@@ -8,6 +8,9 @@ public final class Adapters {
   private static final Map<String, ProviderAdapter> BY_TYPE = Map.of(
       "openai", new OpenAiAdapter(),
       "azure", new AzureAdapter(),
+      "anthropic", new AnthropicAdapter(),
+      "cohere", new CohereAdapter(),
+      "bedrock", new BedrockAdapter(),
       "echo", new EchoAdapter());
 
   private Adapters() {}

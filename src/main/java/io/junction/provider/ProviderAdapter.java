@@ -30,6 +30,12 @@ public interface ProviderAdapter {
   /** The embeddings call for an OpenAI-shaped body, or null when the provider has none. */
   default UpstreamCall embeddings(ProviderConfig provider, String apiKey, Buffer body) { return null; }
 
+  /**
+   * The token-count call for a body built by the provider's codec, or null when the provider has
+   * no count endpoint (then {@link io.junction.protocol.TokenEstimator} estimates).
+   */
+  default UpstreamCall countTokens(ProviderConfig provider, String apiKey, String model, Buffer body) { return null; }
+
   /** The model-list call (discovery and health probes; never billed). */
   UpstreamCall listModels(ProviderConfig provider, String apiKey);
 

@@ -4,6 +4,7 @@ import io.junction.config.GatewayConfig;
 import io.junction.provider.ProviderRegistry;
 import io.junction.provider.UpstreamClient;
 import io.junction.routing.ModelResolver;
+import io.junction.telemetry.Pricing;
 import io.junction.telemetry.TelemetrySink;
 import io.vertx.core.Vertx;
 
@@ -15,4 +16,5 @@ public record Gateway(
     ModelResolver resolver,
     UpstreamClient upstream,
     TelemetrySink telemetry,
-    ClientAuthenticator authenticator) {}
+    ClientAuthenticator authenticator,
+    Pricing pricing) {}

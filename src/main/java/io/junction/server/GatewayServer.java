@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -55,9 +56,17 @@ public final class GatewayServer {
   /** Readiness goes down first, so load balancers stop sending before the listeners close. */
   public void markNotReady() { ready = false; }
 
-  public Future<Void> close() {
+  public boolean ready() { return ready; }
+
+  public Future<Void> close() { return shutdown(0); }
+
+  /**
+   * Stops accepting connections at once; requests and streams in flight get {@code graceMs} to
+   * finish (idle keep-alive connections close right away), then what is left is closed.
+   */
+  public Future<Void> shutdown(long graceMs) {
     ready = false;
-    return Future.all(servers.stream().map(HttpServer::close).toList()).mapEmpty();
+    return Future.all(servers.stream().map(s -> s.shutdown(graceMs, TimeUnit.MILLISECONDS)).toList()).mapEmpty();
   }
 
   Router router() {
@@ -75,6 +84,9 @@ public final class GatewayServer {
     router.post("/v1/chat").handler(ctx -> api.chat(ctx, openai, null, null, true));
     router.post("/v1/embeddings").handler(api::embeddings);
     router.get("/v1/models").handler(api::listModels);
+    InboundCodec anthropic = Codecs.inbound(Protocol.ANTHROPIC);
+    router.post("/v1/messages").handler(ctx -> api.chat(ctx, anthropic, null, null, true));
+    router.post("/v1/messages/count_tokens").handler(new AnthropicCountTokens(gw)::handle);
 
     extensions.forEach(e -> e.accept(router));
 

@@ -16,9 +16,21 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static TestGateway withProviders(ProviderConfig... providers) {
-    GatewayConfig c = GatewayConfig.defaults().withProviders(List.of(providers)).withMasterKey(MASTER_KEY);
+    GatewayConfig c = GatewayConfig.defaults().withProviders(List.of(providers)).withMasterKey(MASTER_KEY)
+        .withStorageUrl(tempDatabase());
     c = c.withServer(new GatewayConfig.Server("127.0.0.1", 0, c.server().maxBodyBytes(), 1000));
     return new TestGateway(c);
+  }
+
+  /** A fresh SQLite file per gateway, so tests never touch ./junction.db or each other's rows. */
+  public static String tempDatabase() {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("junction-test");
+      dir.toFile().deleteOnExit();
+      return "jdbc:sqlite:" + dir.resolve("junction.db");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public int port() { return junction.port(); }

@@ -1,0 +1,61 @@
+package io.junction.config;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every key the configuration accepts, per section: the single table that unknown-key checks use.
+ * Adding a key is one line here plus the line that reads it.
+ */
+final class ConfigKeys {
+  private ConfigKeys() {}
+
+  static final Set<String> ROOT = Set.of(
+      "server", "auth", "storage", "redis", "upstream_proxy", "logs", "providers", "models", "pricing");
+  static final Set<String> SERVER = Set.of("host", "port", "max_body_bytes", "shutdown_grace_ms");
+  static final Set<String> AUTH = Set.of("master_key");
+  static final Set<String> STORAGE = Set.of("url");
+  static final Set<String> REDIS = Set.of("url");
+  static final Set<String> LOGS = Set.of("retention_days", "store_bodies");
+
+  static final Set<String> PROVIDER_FIELDS = Set.of(
+      "name", "type", "preset", "base_url", "api_keys", "dispatch", "weight", "models", "timeout_ms",
+      "connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms", "max_retries", "headers", "enabled");
+
+  /** Adapter options: accepted on any provider and collected into {@link ProviderConfig#options()}. */
+  enum ProviderOption {
+    API_VERSION("api_version", false),            // azure
+    REGION("region", false),                      // bedrock
+    HEALTH_CHECK_INTERVAL_MS("health_check_interval_ms", true);
+
+    final String key;
+    final boolean nonNegativeInteger;
+
+    ProviderOption(String key, boolean nonNegativeInteger) {
+      this.key = key;
+      this.nonNegativeInteger = nonNegativeInteger;
+    }
+  }
+
+  static final Set<String> PROVIDER = union(PROVIDER_FIELDS,
+      Arrays.stream(ProviderOption.values()).map(o -> o.key).toList());
+
+  /** Provider keys the environment may supply when the file gives none (CONTRACT §2: file wins field by field). */
+  static final List<String> ENV_MERGEABLE = List.of(
+      "api_keys", "base_url", "dispatch", "enabled", ProviderOption.API_VERSION.key, ProviderOption.REGION.key);
+
+  static final Set<String> VIRTUAL_MODEL = Set.of("name", "strategy", "targets", "sticky");
+  static final Set<String> TARGET = Set.of("provider", "model", "weight");
+  static final Set<String> PRICE = Set.of("model", "input", "output", "cached_input", "cache_write");
+
+  static final List<String> TYPES = List.of("openai", "anthropic", "gemini", "cohere", "bedrock", "azure", "echo");
+  static final List<String> STRATEGIES = List.of("fallback", "weighted", "round_robin", "least_latency", "lowest_cost");
+
+  private static Set<String> union(Set<String> a, List<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
+}

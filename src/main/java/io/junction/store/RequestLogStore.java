@@ -1,0 +1,165 @@
+package io.junction.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** request_logs: batched inserts from the telemetry writer, paged reads, cost sums, retention. */
+public final class RequestLogStore {
+  private static final String COLUMNS = "time_ms, request_id, key_id, inbound_protocol, provider, model, "
+      + "requested_model, status, latency_ms, ttft_ms, input_tokens, output_tokens, cached_tokens, cost_usd, "
+      + "attempts, error, stream";
+  private static final String INSERT = "INSERT INTO request_logs (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+  private final Database db;
+
+  public RequestLogStore(Database db) { this.db = db; }
+
+  /** Inserts {@code rows} in one transaction with one batched statement; completes with the row count. */
+  public CompletableFuture<Integer> insert(List<LogEntry> rows) {
+    if (rows.isEmpty()) return CompletableFuture.completedFuture(0);
+    return db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        for (LogEntry r : rows) {
+          int i = 0;
+          ps.setLong(++i, r.timeMs());
+          ps.setString(++i, r.requestId());
+          ps.setString(++i, r.keyId());
+          ps.setString(++i, r.inboundProtocol());
+          ps.setString(++i, r.provider());
+          ps.setString(++i, r.model());
+          ps.setString(++i, r.requestedModel());
+          ps.setInt(++i, r.status());
+          ps.setLong(++i, r.latencyMs());
+          if (r.ttftMs() == null) ps.setNull(++i, Types.BIGINT);
+          else ps.setLong(++i, r.ttftMs());
+          ps.setLong(++i, r.inputTokens());
+          ps.setLong(++i, r.outputTokens());
+          ps.setLong(++i, r.cachedTokens());
+          ps.setDouble(++i, r.costUsd());
+          ps.setInt(++i, r.attempts());
+          ps.setString(++i, r.error());
+          ps.setBoolean(++i, r.stream());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return rows.size();
+    });
+  }
+
+  /** The page {@code q} asks for, newest (highest id) first. */
+  public CompletableFuture<List<LogEntry>> query(LogQuery q) {
+    Where where = new Where()
+        .and("provider = ?", q.provider())
+        .and("model = ?", q.model())
+        .and("status = ?", q.status())
+        .and("id < ?", q.beforeId())
+        .and("time_ms < ?", q.beforeTimeMs());
+    String sql = "SELECT id, " + COLUMNS + " FROM request_logs" + where.sql() + " ORDER BY id DESC LIMIT " + q.limit();
+    return db.call(c -> {
+      try (PreparedStatement ps = where.prepare(c, sql); ResultSet rs = ps.executeQuery()) {
+        List<LogEntry> out = new ArrayList<>();
+        while (rs.next()) out.add(read(rs));
+        return out;
+      }
+    });
+  }
+
+  /**
+   * Total and per provider/model/key spend over {@code range}, from one grouped query (so the
+   * three breakdowns come from the same snapshot and always add up to the total).
+   */
+  public CompletableFuture<CostReport> costs(TimeRange range) {
+    Where where = new Where().and("time_ms >= ?", range.fromMs()).and("time_ms < ?", range.toMs());
+    String sql = "SELECT provider, model, key_id, SUM(cost_usd) FROM request_logs" + where.sql()
+        + " GROUP BY provider, model, key_id";
+    return db.call(c -> {
+      Map<String, Double> byProvider = new HashMap<>();
+      Map<String, Double> byModel = new HashMap<>();
+      Map<String, Double> byKey = new HashMap<>();
+      double total = 0;
+      try (PreparedStatement ps = where.prepare(c, sql); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          double usd = rs.getDouble(4);
+          total += usd;
+          byProvider.merge(orElse(rs.getString(1), CostReport.NONE), usd, Double::sum);
+          byModel.merge(orElse(rs.getString(2), CostReport.NONE), usd, Double::sum);
+          byKey.merge(orElse(rs.getString(3), CostReport.NO_KEY), usd, Double::sum);
+        }
+      }
+      return new CostReport(range.fromMs(), range.toMs(), total,
+          byCostDescending(byProvider), byCostDescending(byModel), byCostDescending(byKey));
+    });
+  }
+
+  /** Deletes rows older than {@code cutoffMs}; completes with how many went. */
+  public CompletableFuture<Integer> deleteOlderThan(long cutoffMs) {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM request_logs WHERE time_ms < ?")) {
+        ps.setLong(1, cutoffMs);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  private static String orElse(String value, String fallback) {
+    return value == null ? fallback : value;
+  }
+
+  /** Highest spend first; ties by name, so the order is stable. */
+  private static Map<String, Double> byCostDescending(Map<String, Double> sums) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    sums.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
+  private static LogEntry read(ResultSet rs) throws SQLException {
+    long ttft = rs.getLong("ttft_ms");
+    Long ttftMs = rs.wasNull() ? null : ttft;
+    return new LogEntry(rs.getLong("id"), rs.getLong("time_ms"), rs.getString("request_id"), rs.getString("key_id"),
+        rs.getString("inbound_protocol"), rs.getString("provider"), rs.getString("model"),
+        rs.getString("requested_model"), rs.getInt("status"), rs.getLong("latency_ms"), ttftMs,
+        rs.getLong("input_tokens"), rs.getLong("output_tokens"), rs.getLong("cached_tokens"),
+        rs.getDouble("cost_usd"), rs.getInt("attempts"), rs.getString("error"), rs.getBoolean("stream"));
+  }
+
+  /** A WHERE clause built from optional filters: a null value leaves its condition out. */
+  private static final class Where {
+    private final List<String> conditions = new ArrayList<>();
+    private final List<Object> values = new ArrayList<>();
+
+    Where and(String condition, Object value) {
+      if (value != null) {
+        conditions.add(condition);
+        values.add(value);
+      }
+      return this;
+    }
+
+    String sql() {
+      return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    }
+
+    PreparedStatement prepare(Connection c, String sql) throws SQLException {
+      PreparedStatement ps = c.prepareStatement(sql);
+      try {
+        for (int i = 0; i < values.size(); i++) ps.setObject(i + 1, values.get(i));
+        return ps;
+      } catch (SQLException e) {
+        ps.close();
+        throw e;
+      }
+    }
+  }
+}

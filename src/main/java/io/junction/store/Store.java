@@ -1,0 +1,30 @@
+package io.junction.store;
+
+/**
+ * Junction's persistent state: one {@link Database} and the table accessors built on it. Every
+ * accessor method returns a {@link java.util.concurrent.CompletableFuture} run on the database's
+ * own threads.
+ */
+public final class Store implements AutoCloseable {
+  public final Database database;
+  public final RequestLogStore logs;
+  public final VirtualKeyStore keys;
+  public final ProviderStore providers;
+
+  private Store(Database database) {
+    this.database = database;
+    this.logs = new RequestLogStore(database);
+    this.keys = new VirtualKeyStore(database);
+    this.providers = new ProviderStore(database);
+  }
+
+  /** Opens and migrates {@code jdbcUrl} (blocking; see {@link Database#open}). */
+  public static Store open(String jdbcUrl) {
+    return new Store(Database.open(jdbcUrl));
+  }
+
+  @Override
+  public void close() {
+    database.close();
+  }
+}

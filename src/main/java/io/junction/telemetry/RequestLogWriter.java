@@ -1,0 +1,136 @@
+package io.junction.telemetry;
+
+import io.junction.store.LogEntry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes request-log rows in the background. {@link #offer} never blocks: it puts the row in a
+ * bounded queue, or drops it (counted via {@link DropListener}) when the queue is full. One
+ * daemon thread takes the first waiting row, gathers more for up to {@code linger} or until
+ * {@code maxBatch} rows, and hands the batch to the sink in one call (one batched INSERT).
+ *
+ * <p>Durability: {@link #close()} drains the queue and writes everything before returning, so a
+ * clean stop loses nothing. A {@code kill -9} (or a crash) loses what was not yet written: at
+ * most the queued rows ({@code capacity}) plus the batch being gathered or written (up to
+ * {@code maxBatch} rows, i.e. one {@code linger} window of traffic). A batch the database
+ * rejects is logged and dropped (reason {@code write_failed}), never retried, so a dead database
+ * cannot grow memory.
+ */
+public final class RequestLogWriter implements AutoCloseable {
+  public static final int DEFAULT_CAPACITY = 10_000;
+  public static final int DEFAULT_MAX_BATCH = 500;
+  public static final Duration DEFAULT_LINGER = Duration.ofMillis(200);
+
+  /** Where batches go; called on the writer thread only, may block. */
+  @FunctionalInterface
+  public interface BatchSink {
+    void write(List<LogEntry> rows) throws Exception;
+  }
+
+  @FunctionalInterface
+  public interface DropListener {
+    void dropped(String reason, int rows);
+  }
+
+  /** How long an idle writer waits before re-checking for close(). */
+  private static final long IDLE_POLL_MS = 100;
+  private static final Logger LOG = LoggerFactory.getLogger(RequestLogWriter.class);
+
+  private final BlockingQueue<LogEntry> queue;
+  private final BatchSink sink;
+  private final DropListener drops;
+  private final int maxBatch;
+  private final long lingerNanos;
+  private final Thread thread;
+  private volatile boolean closing;
+
+  public RequestLogWriter(BatchSink sink, DropListener drops) {
+    this(sink, drops, DEFAULT_CAPACITY, DEFAULT_MAX_BATCH, DEFAULT_LINGER);
+  }
+
+  public RequestLogWriter(BatchSink sink, DropListener drops, int capacity, int maxBatch, Duration linger) {
+    if (capacity < 1 || maxBatch < 1) throw new IllegalArgumentException("capacity and maxBatch must be positive");
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.sink = sink;
+    this.drops = drops;
+    this.maxBatch = maxBatch;
+    this.lingerNanos = linger.toNanos();
+    this.thread = Thread.ofPlatform().name("junction-log-writer").daemon().start(this::run);
+  }
+
+  /** Queues {@code row} for writing; returns false (and counts a drop) when full or closed. */
+  public boolean offer(LogEntry row) {
+    if (closing) {
+      drops.dropped("closed", 1);
+      return false;
+    }
+    if (queue.offer(row)) return true;
+    drops.dropped("queue_full", 1);
+    return false;
+  }
+
+  /** Rows waiting to be written. */
+  public int pending() { return queue.size(); }
+
+  /** Stops taking rows, waits for the writer thread to write every queued one, and returns. */
+  @Override
+  public void close() {
+    closing = true;
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // A row offered just as closing flipped may have landed after the thread's last drain.
+    List<LogEntry> late = new ArrayList<>();
+    queue.drainTo(late);
+    write(late);
+  }
+
+  private void run() {
+    List<LogEntry> batch = new ArrayList<>(maxBatch);
+    while (!closing) {
+      try {
+        // Not interrupted by close(): an interrupt could abort a batch the sink is writing.
+        LogEntry first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+        if (first == null) continue;
+        batch.add(first);
+        long deadline = System.nanoTime() + lingerNanos;
+        while (batch.size() < maxBatch) {
+          long left = deadline - System.nanoTime();
+          LogEntry next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+          if (next == null) break;
+          batch.add(next);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break; // nobody interrupts this thread; if someone does, still write what we hold
+      }
+      write(batch);
+    }
+    // Closing: nothing new gets in, so draining until empty terminates.
+    do {
+      queue.drainTo(batch, maxBatch - batch.size());
+      write(batch);
+    } while (!queue.isEmpty());
+  }
+
+  private void write(List<LogEntry> batch) {
+    if (batch.isEmpty()) return;
+    try {
+      sink.write(batch);
+    } catch (Exception e) {
+      LOG.warn("dropping {} request-log rows: {}", batch.size(), e.toString());
+      drops.dropped("write_failed", batch.size());
+    } finally {
+      batch.clear();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.junction.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.junction.protocol.Usage;
+import io.junction.store.LogEntry;
+import io.junction.store.LogQuery;
+import io.junction.store.Store;
+import io.junction.testing.MutableClock;
+import io.junction.testing.TestDatabases;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sink end to end: events in, priced rows in SQLite and figures in the metrics. */
+class TelemetryServiceTest {
+  @TempDir Path dir;
+  Store store;
+  GatewayMetrics metrics;
+
+  @BeforeEach
+  void open() {
+    store = Store.open(TestDatabases.sqlite(dir));
+    metrics = new GatewayMetrics();
+  }
+
+  @AfterEach
+  void close() {
+    metrics.close();
+    store.close();
+  }
+
+  @Test
+  void closingTheSinkWritesEveryRequestWithItsCost() {
+    TelemetryService sink = TelemetryService.create(Pricing.catalog(), metrics, store.logs);
+    for (int i = 0; i < 1_200; i++) {
+      sink.attempt(new AttemptEvent("req-" + i, 1, "openai", "gpt-4o-2024-08-06", 0, 200, 900, null));
+      sink.request(new RequestEvent(1_000L + i, "req-" + i, "vk_1", "openai", "gpt-4o", "openai",
+          "gpt-4o-2024-08-06", false, 200, 1_000, -1, new Usage(1_000_000, 100_000, 0, 0, 0), 1, null));
+    }
+    sink.close();
+
+    List<LogEntry> rows = store.logs.query(new LogQuery(null, null, null, 1000, null, null)).join();
+    assertThat(rows).hasSize(1000);
+    assertThat(store.logs.query(new LogQuery(null, null, null, 1000, rows.getLast().id(), null)).join()).hasSize(200);
+    assertThat(rows.getFirst().costUsd()).as("2.50 + 0.1 * 10").isCloseTo(3.5, within(1e-9));
+    assertThat(metrics.snapshot("openai").totals().costUsd()).isCloseTo(1_200 * 3.5, within(1e-6));
+    assertThat(metrics.snapshot("openai").totals().attempts()).isEqualTo(1_200);
+  }
+
+  @Test
+  void retentionPrunesOnlyRowsOlderThanTheWindowAndZeroKeepsAll() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-21T00:00:00Z"));
+    long now = clock.millis();
+    long day = Duration.ofDays(1).toMillis();
+    store.logs.insert(List.of(old(now - 31 * day), old(now - 29 * day))).join();
+
+    assertThat(new LogRetention(store.logs, 0, clock).pruneNow().join()).isZero();
+    assertThat(new LogRetention(store.logs, 30, clock).pruneNow().join()).isEqualTo(1);
+    assertThat(store.logs.query(LogQuery.latest(10)).join()).extracting(LogEntry::timeMs).containsExactly(now - 29 * day);
+  }
+
+  private static LogEntry old(long time) {
+    return LogEntry.of(new RequestEvent(time, "r" + time, null, "openai", "m", "p", "m", false, 200, 1, -1,
+        Usage.ZERO, 1, null), 0);
+  }
+}
