@@ -59,7 +59,8 @@ final class ProxyCall {
   private boolean finished;
   private boolean clientGone;
   private long ttftNanos = -1;
-  private long watchdog = -1;
+  /** The current attempt's one timer: its back-off delay, then its deadlines (see checkDeadlines). */
+  private long attemptTimer = -1;
   private io.junction.config.ProviderConfig limits;
   private long attemptNanos;
   /** 0 until the current attempt's response head arrived; then when data last came. */
@@ -417,9 +418,9 @@ final class ProxyCall {
   }
 
   private void cancelTimer() {
-    if (watchdog >= 0) {
-      gw.vertx().cancelTimer(watchdog);
-      watchdog = -1;
+    if (attemptTimer >= 0) {
+      gw.vertx().cancelTimer(attemptTimer);
+      attemptTimer = -1;
     }
   }
 
@@ -432,7 +433,7 @@ final class ProxyCall {
    * pinning the finished request in memory, until it fired.
    */
   private void checkDeadlines() {
-    watchdog = -1;
+    attemptTimer = -1;
     long now = System.nanoTime();
     long total = limits.timeoutMs();
     long idle = limits.idleTimeoutMs();
@@ -444,7 +445,7 @@ final class ProxyCall {
       cutUpstream(new TimeoutException("no data from upstream for " + idle + " ms"));
     } else {
       long next = Math.min(total > 0 ? total - elapsedMs : Long.MAX_VALUE, idle > 0 ? idle - quietMs : Long.MAX_VALUE);
-      if (next != Long.MAX_VALUE) watchdog = gw.vertx().setTimer(Math.max(1, next), id -> checkDeadlines());
+      if (next != Long.MAX_VALUE) attemptTimer = gw.vertx().setTimer(Math.max(1, next), id -> checkDeadlines());
     }
   }
 
