@@ -1,6 +1,7 @@
 package io.junction.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.junction.config.ProviderConfig;
 import io.junction.protocol.ChatRequest;
 import io.junction.protocol.ChatResponse;
 import io.junction.protocol.ErrorKind;
@@ -61,7 +62,7 @@ final class ProxyCall {
   private long ttftNanos = -1;
   /** The current attempt's one timer: its back-off delay, then its deadlines (see checkDeadlines). */
   private long attemptTimer = -1;
-  private io.junction.config.ProviderConfig limits;
+  private ProviderConfig limits;
   private long attemptNanos;
   /** 0 until the current attempt's response head arrived; then when data last came. */
   private long lastDataNanos;
@@ -183,6 +184,7 @@ final class ProxyCall {
     upstreamResponse = resp;
     int status = resp.statusCode();
     Provider p = a.candidate().provider();
+    lastDataNanos = System.nanoTime(); // the head is in: from now on the idle timeout applies
     if (status >= 400) {
       resp.body().onComplete(ar -> {
         Buffer body = ar.succeeded() ? ar.result() : Buffer.buffer();
@@ -197,7 +199,6 @@ final class ProxyCall {
       });
       return;
     }
-    lastDataNanos = System.nanoTime();
     if (op == Operation.CHAT && stream) {
       relayStream(a, t0, resp);
     } else {
