@@ -125,7 +125,13 @@ run_wrk() {
   local threads=$(( $3 > 1 ? 2 : 1 ))
   BENCH_STREAM=$2 BENCH_KEY=$KEY taskset -c "$LOAD_CORE" wrk -t"$threads" -c"$3" -d"$4"s --latency \
     -s "$ROOT/bench/chat.lua" "http://127.0.0.1:$1/v1/chat/completions" >"$5" 2>&1 || die "wrk failed: $(cat "$5")"
-  if grep -qE 'Non-2xx|Socket errors' "$5"; then die "errors during the run: $(grep -E 'Non-2xx|Socket errors' "$5")"; fi
+  if grep -qE 'Non-2xx|Socket errors' "$5"; then
+    log "errors during the run: $(grep -E 'Non-2xx|Socket errors' "$5"); one answer now:"
+    command -v curl >/dev/null && curl -s -i -H "authorization: Bearer $KEY" -H 'content-type: application/json' \
+      -d "{\"model\":\"gpt-4o-mini\",\"stream\":$2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" \
+      "http://127.0.0.1:$1/v1/chat/completions" | head -c 800 >&2
+    die "stopped: every request must succeed for the figures to mean anything"
+  fi
 }
 
 # Latency percentile from wrk output, in ms.

@@ -486,8 +486,11 @@ final class ProxyCall {
     // Over HTTP/2 the stream closes as the response ends, before finish() runs: that is no disconnect.
     if (finished || response.ended()) return;
     clientGone = true;
-    if (upstreamRequest != null) upstreamRequest.reset();
+    HttpClientRequest upstream = upstreamRequest;
+    // Finished first: the reset fails the attempt at once, and a client that left is no failure of the
+    // provider's (counted as one, a load balancer's disconnects would trip its circuit breaker).
     finish(499, "client closed the connection");
+    if (upstream != null) upstream.reset();
   }
 
   private void finish(int status, String error) {
