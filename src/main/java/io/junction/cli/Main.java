@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
+    // Netty turns sun.misc.Unsafe off by default on JDK 25+, which costs ~45% more CPU per request
+    // (bench/README.md). Opt back in unless the user chose; the JVM may print a one-time warning.
+    if (System.getProperty("io.netty.noUnsafe") == null) System.setProperty("io.netty.noUnsafe", "false");
     System.exit(new CommandLine(new Main()).execute(args));
   }
 

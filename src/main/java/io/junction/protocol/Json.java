@@ -15,6 +15,9 @@ public final class Json {
   public static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** Reads one value from the middle of a streaming parse (the parser goes on after it). */
+  public static final com.fasterxml.jackson.databind.ObjectReader EMBEDDED_VALUE =
+      MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Json() {}
 

@@ -13,6 +13,12 @@ public interface UpstreamCodec {
   /** Decodes a complete upstream answer; throws a 502 {@link GatewayException} on garbage. */
   ChatResponse decodeResponse(Buffer body);
 
+  /**
+   * The usage of a complete answer relayed unchanged (the fast path); throws a 502
+   * {@link GatewayException} on garbage, so that a broken 200 never reaches the client as success.
+   */
+  default Usage usageOf(Buffer body) { return decodeResponse(body).usage; }
+
   /** A fresh decoder for one upstream stream. */
   StreamDecoder streamDecoder();
 

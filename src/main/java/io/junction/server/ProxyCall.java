@@ -216,7 +216,7 @@ final class ProxyCall {
     try {
       if (op == Operation.EMBEDDINGS || sameProtocol(p)) {
         // Relayed as-is, but read first: garbage with a 200 must not reach the client as success.
-        usage = usageOfOwnProtocol(p, body);
+        usage = p.adapter.codec().usageOf(body);
         out = body;
       } else {
         ChatResponse cr = p.adapter.codec().decodeResponse(body);
@@ -231,14 +231,6 @@ final class ProxyCall {
     startResponse(200, "application/json");
     response.end(out);
     finish(200, null);
-  }
-
-  /** Usage of an answer relayed unchanged; throws a 502 {@link GatewayException} on garbage. */
-  private static Usage usageOfOwnProtocol(Provider p, Buffer body) {
-    if (p.adapter.protocol() == io.junction.protocol.Protocol.OPENAI) {
-      return OpenAiCodec.usageOf(io.junction.protocol.Json.parseUpstream(body));
-    }
-    return p.adapter.codec().decodeResponse(body).usage;
   }
 
   // ---- streams ----

@@ -323,6 +323,26 @@ class FaultInjectionTest {
   }
 
   @Test
+  void clientHangUpsAreNotProviderFailures() throws Exception {
+    Providers touchy = primary().retries(0).option(HealthRegistry.BREAKER_FAILURES, "2");
+    try (TestGateway gw = gateway(touchy)) {
+      for (int i = 1; i <= 3; i++) {
+        boolean streaming = i % 2 == 1;
+        a.enqueue(streaming ? Reply.mode(Mode.SLOW_STREAM) : Reply.text("late").delayed(30_000));
+        Socket s = GatewayHarness.rawChat(gw, "m", streaming, streaming);
+        int expected = i;
+        await("the upstream to get request " + i, () -> a.received.size() == expected);
+        s.close();
+        await("upstream request " + i + " to be closed", () -> a.abortedAnswers.get() == expected);
+      }
+      // Three hang-ups (streamed and not) on a breaker that opens after two failures: still closed.
+      assertServed(chat(gw, "m", false), "a", 1);
+      JsonNode health = json(get(gw, "/api/v1/health", TestGateway.MASTER_KEY));
+      assertThat(health.path("status").asText()).isEqualTo("healthy");
+    }
+  }
+
+  @Test
   void openBreakerFailsFastThenLetsAProbeThrough() throws Exception {
     Providers flaky = primary().retries(0).option(HealthRegistry.BREAKER_FAILURES, "3").option(HealthRegistry.BREAKER_COOLDOWN_MS, "500");
     a.enqueue(Reply.error(500, "1"), Reply.error(500, "2"), Reply.error(500, "3"));

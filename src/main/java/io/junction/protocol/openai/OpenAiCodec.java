@@ -1,5 +1,7 @@
 package io.junction.protocol.openai;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.junction.protocol.ChatRequest;
 import io.junction.protocol.ChatResponse;
@@ -10,7 +12,9 @@ import io.junction.protocol.Protocol;
 import io.junction.protocol.StreamDecoder;
 import io.junction.protocol.StreamEncoder;
 import io.junction.protocol.UpstreamCodec;
+import io.junction.protocol.Usage;
 import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
 
 /** The OpenAI Chat Completions protocol, as a server (clients' side) and as a client (upstreams). */
 public final class OpenAiCodec implements InboundCodec, UpstreamCodec {
@@ -43,6 +47,25 @@ public final class OpenAiCodec implements InboundCodec, UpstreamCodec {
 
   @Override public io.junction.protocol.StreamTap passthroughTap(boolean clientWantsUsage) { return new OpenAiStreamTap(clientWantsUsage); }
 
-  /** Usage of a complete chat.completion or embeddings body (fast-path accounting); ZERO when absent. */
-  public static io.junction.protocol.Usage usageOf(JsonNode body) { return OpenAiResponses.usage(body.get("usage")); }
+  /**
+   * Reads only {@code usage} of a chat.completion or embeddings body, skipping the rest token by
+   * token: the answer is relayed as-is, so building a tree of it would be wasted work.
+   */
+  @Override
+  public Usage usageOf(Buffer body) {
+    try (JsonParser p = Json.MAPPER.createParser(body.getBytes())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) throw GatewayException.badGateway("Upstream answer is not a JSON object");
+      Usage usage = Usage.ZERO;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        if ("usage".equals(field)) usage = OpenAiResponses.usage(Json.EMBEDDED_VALUE.readTree(p));
+        else p.skipChildren();
+      }
+      if (p.nextToken() != null) throw GatewayException.badGateway("Upstream answer has trailing data after its JSON");
+      return usage;
+    } catch (IOException e) {
+      throw GatewayException.badGateway("Upstream returned a body that is not valid JSON");
+    }
+  }
 }
