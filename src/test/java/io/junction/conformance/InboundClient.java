@@ -1,0 +1,221 @@
+package io.junction.conformance;
+
+import static io.junction.conformance.Fixtures.json;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.Base64ImageSource;
+import com.anthropic.models.messages.ContentBlockParam;
+import com.anthropic.models.messages.ImageBlockParam;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.TextBlockParam;
+import com.anthropic.models.messages.ToolResultBlockParam;
+import com.anthropic.models.messages.UrlImageSource;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.helpers.ChatCompletionAccumulator;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionContentPart;
+import com.openai.models.chat.completions.ChatCompletionContentPartImage;
+import com.openai.models.chat.completions.ChatCompletionContentPartText;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import com.openai.models.chat.completions.ChatCompletionUserMessageParam;
+import io.junction.conformance.Fixtures.Answer;
+import io.junction.conformance.Fixtures.Call;
+import io.junction.conformance.Fixtures.Scenario;
+import io.junction.protocol.Json;
+import io.junction.testing.TestGateway;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One inbound protocol of the matrix, driven through its official SDK. */
+abstract class InboundClient {
+  final String name;
+  final String gatewayUrl;
+
+  InboundClient(String name, String gatewayUrl) {
+    this.name = name;
+    this.gatewayUrl = gatewayUrl;
+  }
+
+  /**
+   * Runs one scenario against {@code model}: one answer, or for {@link Scenario#TOOL_ROUND_TRIP}
+   * two (the tool call, then the final text after the client sent the tool result back).
+   */
+  abstract List<Answer> run(String model, Scenario scenario, boolean stream);
+
+  /** Sends the plain question with an image given by URL (not inline). */
+  abstract Answer askWithImageUrl(String model);
+
+  /** The protocol's finish reason for a plain answer and for a tool-calling one. */
+  abstract String finishWord(boolean toolCall);
+
+  /** The raw HTTP call of a streamed plain question: path and body, for checking stream shapes byte by byte. */
+  abstract RawCall rawStream(String model);
+
+  record RawCall(String path, Map<String, String> headers, String body) {}
+
+  @Override
+  public String toString() { return name; }
+
+  // ---- OpenAI Chat Completions (openai-java)
+
+  static final class OpenAi extends InboundClient {
+    private final OpenAIClient client;
+
+    OpenAi(String gatewayUrl) {
+      super("openai", gatewayUrl);
+      client = OpenAIOkHttpClient.builder().apiKey(TestGateway.MASTER_KEY).baseUrl(gatewayUrl + "/v1").maxRetries(0).build();
+    }
+
+    @Override String finishWord(boolean toolCall) { return toolCall ? "tool_calls" : "stop"; }
+
+    @Override
+    List<Answer> run(String model, Scenario scenario, boolean stream) {
+      ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder().model(model);
+      if (scenario == Scenario.SYSTEM_PROMPT) params.addSystemMessage(Fixtures.SYSTEM_PROMPT);
+      if (scenario == Scenario.IMAGE) params.addMessage(imageMessage("data:image/png;base64," + Fixtures.PNG_BASE64));
+      else params.addUserMessage(Fixtures.QUESTION);
+      if (scenario != Scenario.TOOL_ROUND_TRIP) return List.of(answer(call(params.build(), stream)));
+
+      params.addTool(weatherTool());
+      ChatCompletion first = call(params.build(), stream);
+      String callId = first.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction().id();
+      params.addMessage(first.choices().get(0).message())
+          .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(callId).content(Fixtures.TOOL_RESULT).build());
+      return List.of(answer(first), answer(call(params.build(), stream)));
+    }
+
+    @Override
+    Answer askWithImageUrl(String model) {
+      return answer(call(ChatCompletionCreateParams.builder().model(model).addMessage(imageMessage(Fixtures.IMAGE_URL)).build(), false));
+    }
+
+    private static ChatCompletionUserMessageParam imageMessage(String url) {
+      return ChatCompletionUserMessageParam.builder().contentOfArrayOfContentParts(List.of(
+          ChatCompletionContentPart.ofText(ChatCompletionContentPartText.builder().text(Fixtures.IMAGE_QUESTION).build()),
+          ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
+              .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder().url(url).build()).build()))).build();
+    }
+
+    private static ChatCompletionFunctionTool weatherTool() {
+      FunctionParameters.Builder schema = FunctionParameters.builder();
+      Json.MAPPER.convertValue(Fixtures.toolSchema(), Map.class)
+          .forEach((k, v) -> schema.putAdditionalProperty((String) k, JsonValue.from(v)));
+      return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder()
+          .name(Fixtures.TOOL_NAME).description(Fixtures.TOOL_DESCRIPTION).parameters(schema.build()).build()).build();
+    }
+
+    private ChatCompletion call(ChatCompletionCreateParams params, boolean stream) {
+      if (!stream) return client.chat().completions().create(params);
+      ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+      try (var s = client.chat().completions().createStreaming(params.toBuilder()
+          .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+        s.stream().forEach(acc::accumulate);
+      }
+      return acc.chatCompletion();
+    }
+
+    private static Answer answer(ChatCompletion c) {
+      var choice = c.choices().get(0);
+      List<Call> calls = new ArrayList<>();
+      choice.message().toolCalls().ifPresent(list -> list.forEach(tc -> calls.add(new Call(tc.asFunction().id(),
+          tc.asFunction().function().name(), json(tc.asFunction().function().arguments())))));
+      var usage = c.usage().orElseThrow(() -> new AssertionError("no usage in " + c));
+      return new Answer(choice.message().content().orElse(""), calls, choice.finishReason().asString(),
+          usage.promptTokens(), usage.completionTokens());
+    }
+
+    @Override
+    RawCall rawStream(String model) {
+      String body = Json.text(Json.object().put("model", model).put("stream", true)
+          .set("messages", Json.array().add(Json.object().put("role", "user").put("content", Fixtures.QUESTION))));
+      return new RawCall("/v1/chat/completions", Map.of("authorization", "Bearer " + TestGateway.MASTER_KEY), body);
+    }
+  }
+
+  // ---- Anthropic Messages (anthropic-java)
+
+  static final class Anthropic extends InboundClient {
+    private final AnthropicClient client;
+
+    Anthropic(String gatewayUrl) {
+      super("anthropic", gatewayUrl);
+      client = AnthropicOkHttpClient.builder().apiKey(TestGateway.MASTER_KEY).baseUrl(gatewayUrl).maxRetries(0).build();
+    }
+
+    @Override String finishWord(boolean toolCall) { return toolCall ? "tool_use" : "end_turn"; }
+
+    @Override
+    List<Answer> run(String model, Scenario scenario, boolean stream) {
+      MessageCreateParams.Builder params = MessageCreateParams.builder().model(model).maxTokens(1024);
+      if (scenario == Scenario.SYSTEM_PROMPT) params.system(Fixtures.SYSTEM_PROMPT);
+      if (scenario == Scenario.IMAGE) {
+        params.addUserMessageOfContentBlockParams(List.of(text(Fixtures.IMAGE_QUESTION), ContentBlockParam.ofImage(ImageBlockParam.builder()
+            .source(Base64ImageSource.builder().mediaType(Base64ImageSource.MediaType.IMAGE_PNG).data(Fixtures.PNG_BASE64).build()).build())));
+      } else {
+        params.addUserMessage(Fixtures.QUESTION);
+      }
+      if (scenario != Scenario.TOOL_ROUND_TRIP) return List.of(answer(call(params.build(), stream)));
+
+      params.addTool(com.anthropic.models.messages.Tool.builder().name(Fixtures.TOOL_NAME).description(Fixtures.TOOL_DESCRIPTION)
+          .inputSchema(com.anthropic.models.messages.Tool.InputSchema.builder()
+              .properties(com.anthropic.core.JsonValue.from(Json.MAPPER.convertValue(Fixtures.toolSchema().get("properties"), Map.class)))
+              .addRequired("city").build())
+          .build());
+      Message first = call(params.build(), stream);
+      String callId = first.content().stream().filter(b -> b.isToolUse()).findFirst().orElseThrow().asToolUse().id();
+      params.addMessage(first).addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(
+          ToolResultBlockParam.builder().toolUseId(callId).content(Fixtures.TOOL_RESULT).build())));
+      return List.of(answer(first), answer(call(params.build(), stream)));
+    }
+
+    @Override
+    Answer askWithImageUrl(String model) {
+      return answer(call(MessageCreateParams.builder().model(model).maxTokens(1024).addUserMessageOfContentBlockParams(List.of(
+          text(Fixtures.IMAGE_QUESTION), ContentBlockParam.ofImage(ImageBlockParam.builder()
+              .source(UrlImageSource.builder().url(Fixtures.IMAGE_URL).build()).build()))).build(), false));
+    }
+
+    private static ContentBlockParam text(String text) { return ContentBlockParam.ofText(TextBlockParam.builder().text(text).build()); }
+
+    private Message call(MessageCreateParams params, boolean stream) {
+      if (!stream) return client.messages().create(params);
+      MessageAccumulator acc = MessageAccumulator.create();
+      try (var s = client.messages().createStreaming(params)) {
+        s.stream().forEach((RawMessageStreamEvent e) -> acc.accumulate(e));
+      }
+      return acc.message();
+    }
+
+    /** Input counted OpenAI's way: Anthropic's input_tokens excludes cache reads and writes. */
+    private static Answer answer(Message m) {
+      StringBuilder text = new StringBuilder();
+      List<Call> calls = new ArrayList<>();
+      m.content().forEach(b -> {
+        b.text().ifPresent(t -> text.append(t.text()));
+        b.toolUse().ifPresent(u -> calls.add(new Call(u.id(), u.name(), Json.MAPPER.valueToTree(u._input().convert(Map.class)))));
+      });
+      var u = m.usage();
+      long input = u.inputTokens() + u.cacheReadInputTokens().orElse(0L) + u.cacheCreationInputTokens().orElse(0L);
+      return new Answer(text.toString(), calls, m.stopReason().orElseThrow().asString(), input, u.outputTokens());
+    }
+
+    @Override
+    RawCall rawStream(String model) {
+      String body = Json.text(Json.object().put("model", model).put("max_tokens", 256).put("stream", true)
+          .set("messages", Json.array().add(Json.object().put("role", "user").put("content", Fixtures.QUESTION))));
+      return new RawCall("/v1/messages", Map.of("x-api-key", TestGateway.MASTER_KEY, "anthropic-version", "2023-06-01"), body);
+    }
+  }
+}
