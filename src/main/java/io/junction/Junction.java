@@ -3,9 +3,15 @@ package io.junction;
 import io.junction.config.GatewayConfig;
 import io.junction.provider.ProviderRegistry;
 import io.junction.provider.UpstreamClient;
+import io.junction.routing.HealthProber;
+import io.junction.routing.HealthRegistry;
+import io.junction.routing.LatencyTracker;
 import io.junction.routing.ModelResolver;
+import io.junction.routing.PriceLookup;
+import io.junction.routing.RetryPolicy;
 import io.junction.server.Gateway;
 import io.junction.server.GatewayServer;
+import io.junction.server.HealthRoutes;
 import io.junction.admin.DataServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,6 +19,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -22,14 +29,16 @@ public final class Junction {
   private final Vertx vertx;
   private final Gateway gateway;
   private final GatewayServer server;
+  private final HealthProber prober;
   private final DataServices data;
   private int port;
 
-  private Junction(GatewayConfig config, Vertx vertx, Gateway gateway, GatewayServer server, DataServices data) {
+  private Junction(GatewayConfig config, Vertx vertx, Gateway gateway, GatewayServer server, HealthProber prober, DataServices data) {
     this.config = config;
     this.vertx = vertx;
     this.gateway = gateway;
     this.server = server;
+    this.prober = prober;
     this.data = data;
   }
 
@@ -41,11 +50,16 @@ public final class Junction {
     DataServices data = DataServices.start(config);
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     ProviderRegistry registry = new ProviderRegistry(config.providers(), config.models());
-    ModelResolver resolver = new ModelResolver(registry, familyOf());
+    HealthRegistry health = new HealthRegistry(registry);
+    PriceLookup prices = (provider, model) -> data.pricing().find(provider, model)
+        .map(p -> p.input() + p.output()).orElse(Double.NaN);
+    ModelResolver resolver = new ModelResolver(registry, familyOf(), health, new LatencyTracker(), prices, RetryPolicy.DEFAULT);
     UpstreamClient upstream = new UpstreamClient(vertx, config.upstreamProxy());
     Gateway gw = new Gateway(vertx, config, registry, resolver, upstream, data.telemetry(), data.authenticator(), data.pricing());
     List<Consumer<Router>> extensions = new ArrayList<>();
-    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions), data);
+    extensions.add(new HealthRoutes(gw, health));
+    HealthProber prober = new HealthProber(vertx, registry, upstream, health, 1_000);
+    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions), prober, data);
   }
 
   static Function<String, String> familyOf() {
@@ -55,7 +69,10 @@ public final class Junction {
   /** Listens on the configured host and port (0 = any free port); returns the port. */
   public Future<Integer> start() {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return server.start(config.server().host(), config.server().port(), instances).onSuccess(p -> port = p);
+    return server.start(config.server().host(), config.server().port(), instances).onSuccess(p -> {
+      port = p;
+      prober.start();
+    });
   }
 
   public int port() { return port; }
@@ -64,19 +81,35 @@ public final class Junction {
 
   public DataServices data() { return data; }
 
+  /** What {@code GET /ready} answers: false from the moment {@link #stop()} begins. */
+  public boolean ready() { return server.ready(); }
+
   /**
-   * Readiness off, listeners closed, then the upstream client, then the data services (which
-   * flush queued log rows: a clean stop loses none), and Vert.x last.
+   * Graceful stop: readiness goes 503 and the listeners stop accepting; calls and streams in flight
+   * get {@code server.shutdown_grace_ms} to finish; then the upstream client, then the data
+   * services (which flush queued log rows: a clean stop loses none), and Vert.x last.
    */
   public Future<Void> stop() {
     server.markNotReady();
-    return server.close()
+    prober.stop();
+    return server.shutdown(config.server().shutdownGraceMs())
         .eventually(() -> gateway.upstream().close())
         .eventually(() -> vertx.executeBlocking(() -> {
           data.close();
           return null;
         }))
         .eventually(() -> vertx.close());
+  }
+
+  /** Stops gracefully on SIGTERM/SIGINT: the JVM waits for {@link #stop()} up to the grace period plus a margin. */
+  public void stopOnShutdown() {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        stop().toCompletionStage().toCompletableFuture().get(graceMillis() + 5_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        // Exiting anyway: the JVM is going down.
+      }
+    }, "junction-shutdown"));
   }
 
   public long graceMillis() { return config.server().shutdownGraceMs(); }

@@ -121,19 +121,9 @@ public final class Main implements Runnable {
       }
       LOG.info("Junction {} listening on http://{}:{} ({} provider(s): {})", version(), c.server().host(), junction.port(),
           c.providers().size(), String.join(", ", c.providers().stream().map(p -> p.name()).toList()));
-      CountDownLatch stopped = new CountDownLatch(1);
-      Junction running = junction;
-      long grace = c.server().shutdownGraceMs();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        LOG.info("Shutting down (grace {} ms)", grace);
-        try {
-          running.stop().toCompletionStage().toCompletableFuture().get(grace + 5000, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-          LOG.warn("Shutdown did not finish cleanly: {}", oneLine(e));
-        }
-        stopped.countDown();
-      }, "junction-shutdown"));
-      stopped.await();
+      // SIGTERM/SIGINT: readiness off, in-flight calls get the grace period, then everything closes.
+      junction.stopOnShutdown();
+      new CountDownLatch(1).await();
       return 0;
     }
 

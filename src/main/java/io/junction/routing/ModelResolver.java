@@ -2,30 +2,69 @@ package io.junction.routing;
 
 import io.junction.config.DispatchMode;
 import io.junction.config.VirtualModelConfig;
+import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
 import io.junction.provider.Provider;
 import io.junction.provider.ProviderRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Turns a client model name into the ordered candidates that may serve it (CONTRACT §3): explicit
- * {@code provider/model}, virtual models, model lists, then model families; then dispatch modes.
+ * {@code provider/model}, virtual models (ordered by their strategy, pinned per user when sticky),
+ * model lists, then model families; then dispatch modes. Availability (breakers, keys, probes) is
+ * applied later, attempt by attempt, by the {@link RoutePlan}.
  */
 public final class ModelResolver {
+  /** Strategy names a virtual model may use (for config validation). */
+  public static final Set<String> STRATEGIES = Set.of("fallback", "weighted", "round_robin", "least_latency", "lowest_cost");
+  /** The only {@code sticky} value: pin each end user to one target. */
+  public static final String STICKY_USER = "user";
+
   private final ProviderRegistry registry;
   /** Model name to provider family ("openai", "anthropic", "mistral", …) or null. */
   private final Function<String, String> familyOf;
+  private final HealthRegistry health;
+  private final LatencyTracker latency;
+  private final RetryPolicy policy;
+  private final Map<String, RoutingStrategy> strategies;
 
   public ModelResolver(ProviderRegistry registry, Function<String, String> familyOf) {
+    this(registry, familyOf, new HealthRegistry(registry), new LatencyTracker(), PriceLookup.UNKNOWN, RetryPolicy.DEFAULT);
+  }
+
+  public ModelResolver(ProviderRegistry registry, Function<String, String> familyOf, HealthRegistry health,
+      LatencyTracker latency, PriceLookup prices, RetryPolicy policy) {
     this.registry = registry;
     this.familyOf = familyOf;
+    this.health = health;
+    this.latency = latency;
+    this.policy = policy;
+    this.strategies = Map.of(
+        "fallback", new FallbackStrategy(),
+        "weighted", new WeightedStrategy(),
+        "round_robin", new RoundRobinStrategy(),
+        "least_latency", new LeastLatencyStrategy(latency),
+        "lowest_cost", new LowestCostStrategy(prices, latency));
+  }
+
+  public HealthRegistry health() { return health; }
+
+  public LatencyTracker latency() { return latency; }
+
+  /** The route plan for one request; throws 404 {@code model_not_found} when nothing serves the model. */
+  public RoutePlan plan(RouteQuery query) {
+    return new RoutePlan(query.model(), resolve(query), health, latency, policy);
   }
 
   /** The candidates in the order to try them; throws 404 {@code model_not_found} when there are none. */
-  public List<Candidate> resolve(String model) {
+  public List<Candidate> resolve(String model) { return resolve(RouteQuery.of(model)); }
+
+  public List<Candidate> resolve(RouteQuery query) {
+    String model = query.model();
     ProviderRegistry.Snapshot s = registry.snapshot();
     List<Candidate> explicit = explicit(s, model);
     if (explicit != null) {
@@ -33,15 +72,7 @@ public final class ModelResolver {
       return explicit;
     }
     VirtualModelConfig vm = s.virtualModels().get(model);
-    if (vm != null) {
-      List<Candidate> targets = new ArrayList<>();
-      for (VirtualModelConfig.Target t : vm.targets()) {
-        Provider p = s.provider(t.provider());
-        if (usable(p)) targets.add(new Candidate(p, t.model()));
-      }
-      if (targets.isEmpty()) throw GatewayException.modelNotFound(model);
-      return targets;
-    }
+    if (vm != null) return virtualModel(s, vm, query);
     List<Candidate> matched = new ArrayList<>();
     for (Provider p : s.providers()) {
       if (!usable(p)) continue;
@@ -56,6 +87,24 @@ public final class ModelResolver {
     }
     if (matched.isEmpty()) throw GatewayException.modelNotFound(model);
     return dispatch(matched);
+  }
+
+  private List<Candidate> virtualModel(ProviderRegistry.Snapshot s, VirtualModelConfig vm, RouteQuery query) {
+    List<Target> targets = new ArrayList<>();
+    for (VirtualModelConfig.Target t : vm.targets()) {
+      Provider p = s.provider(t.provider());
+      if (usable(p)) targets.add(new Target(new Candidate(p, t.model()), t.weight()));
+    }
+    if (targets.isEmpty()) throw GatewayException.modelNotFound(vm.name());
+    String name = vm.strategy() == null ? "fallback" : vm.strategy();
+    RoutingStrategy strategy = strategies.get(name);
+    if (strategy == null) {
+      throw new GatewayException(ErrorKind.API_ERROR, 500, "invalid_config", "model",
+          "Virtual model '" + vm.name() + "' has unknown strategy '" + name + "'; expected one of " + STRATEGIES);
+    }
+    List<Candidate> ordered = strategy.order(vm.name(), targets, query);
+    boolean sticky = STICKY_USER.equals(vm.sticky()) && query.user() != null && !query.user().isEmpty();
+    return sticky ? StickyUser.pin(query.user(), targets, ordered) : ordered;
   }
 
   /** {@code provider/model} or {@code provider:model} naming a configured provider; null if not explicit. */
@@ -82,29 +131,16 @@ public final class ModelResolver {
   }
 
   /**
-   * CONTRACT §3.4: exclusive providers alone if any; else pooled ones in weighted-random order,
-   * then fallback ones in config order.
+   * CONTRACT §3.4: exclusive providers alone if any (in config order, no fallback); else pooled
+   * ones in weighted-random order, then fallback ones in config order. The plan skips unavailable
+   * ones, so fallback providers are reached only when every pooled one failed or is unavailable.
    */
   static List<Candidate> dispatch(List<Candidate> matched) {
     List<Candidate> exclusive = matched.stream().filter(c -> c.provider().config.dispatch() == DispatchMode.EXCLUSIVE).toList();
     if (!exclusive.isEmpty()) return exclusive;
-    List<Candidate> pooled = new ArrayList<>(matched.stream().filter(c -> c.provider().config.dispatch() == DispatchMode.POOLED).toList());
-    List<Candidate> ordered = new ArrayList<>(matched.size());
-    while (!pooled.isEmpty()) ordered.add(pooled.remove(pickWeighted(pooled)));
+    List<Candidate> pooled = matched.stream().filter(c -> c.provider().config.dispatch() == DispatchMode.POOLED).toList();
+    List<Candidate> ordered = new ArrayList<>(WeightedOrder.shuffle(pooled, c -> c.provider().config.weight()));
     matched.stream().filter(c -> c.provider().config.dispatch() == DispatchMode.FALLBACK).forEach(ordered::add);
     return ordered;
-  }
-
-  private static int pickWeighted(List<Candidate> pool) {
-    if (pool.size() == 1) return 0;
-    long total = 0;
-    for (Candidate c : pool) total += Math.max(0, c.provider().config.weight());
-    if (total == 0) return ThreadLocalRandom.current().nextInt(pool.size());
-    long r = ThreadLocalRandom.current().nextLong(total);
-    for (int i = 0; i < pool.size(); i++) {
-      r -= Math.max(0, pool.get(i).provider().config.weight());
-      if (r < 0) return i;
-    }
-    return pool.size() - 1;
   }
 }

@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -55,9 +56,17 @@ public final class GatewayServer {
   /** Readiness goes down first, so load balancers stop sending before the listeners close. */
   public void markNotReady() { ready = false; }
 
-  public Future<Void> close() {
+  public boolean ready() { return ready; }
+
+  public Future<Void> close() { return shutdown(0); }
+
+  /**
+   * Stops accepting connections at once; requests and streams in flight get {@code graceMs} to
+   * finish (idle keep-alive connections close right away), then what is left is closed.
+   */
+  public Future<Void> shutdown(long graceMs) {
     ready = false;
-    return Future.all(servers.stream().map(HttpServer::close).toList()).mapEmpty();
+    return Future.all(servers.stream().map(s -> s.shutdown(graceMs, TimeUnit.MILLISECONDS)).toList()).mapEmpty();
   }
 
   Router router() {

@@ -7,6 +7,8 @@ final class Headers {
   static final String REQUEST_ID = "x-request-id";
   static final String PROVIDER = "x-junction-provider";
   static final String ATTEMPTS = "x-junction-attempts";
+  /** Names the end user for sticky routing (overrides the body's user field). */
+  static final String USER = "x-junction-user";
 
   private Headers() {}
 

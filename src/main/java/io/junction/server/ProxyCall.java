@@ -19,6 +19,7 @@ import io.junction.provider.UpstreamCall;
 import io.junction.routing.Attempt;
 import io.junction.routing.Failure;
 import io.junction.routing.RoutePlan;
+import io.junction.routing.RouteQuery;
 import io.junction.telemetry.AttemptEvent;
 import io.junction.telemetry.RequestEvent;
 import io.vertx.core.buffer.Buffer;
@@ -60,6 +61,8 @@ final class ProxyCall {
   private long ttftNanos = -1;
   private long attemptTimer = -1;
   private Usage usage = Usage.ZERO;
+  /** End user for sticky routing: header {@code x-junction-user}, else the body's user field. */
+  private String routingUser;
 
   ProxyCall(Gateway gw, HttpServerResponse response, InboundCodec inbound, ChatRequest request, ObjectNode rawBody,
       String requestedModel, boolean stream, boolean passthroughAllowed, Operation op, ClientIdentity identity, String requestId) {
@@ -76,11 +79,17 @@ final class ProxyCall {
     this.requestId = requestId;
   }
 
+  /** The end user named by the gateway's own header, which wins over the body's user field. */
+  ProxyCall routingUser(String user) {
+    if (user != null && !user.isBlank()) routingUser = user;
+    return this;
+  }
+
   void start() {
     response.closeHandler(v -> onClientGone());
     try {
       gw.authenticator().admit(identity, requestedModel);
-      plan = new RoutePlan(gw.resolver().resolve(requestedModel));
+      plan = gw.resolver().plan(new RouteQuery(requestedModel, endUser(), stream));
     } catch (GatewayException e) {
       fail(e);
       return;
@@ -94,9 +103,21 @@ final class ProxyCall {
     if (finished) return;
     Attempt a = plan.next(last);
     if (a == null) {
-      fail(last.error());
+      fail(plan.exhausted(last));
       return;
     }
+    if (a.delayMs() > 0) {
+      attemptTimer = gw.vertx().setTimer(a.delayMs(), id -> {
+        attemptTimer = -1;
+        launch(a);
+      });
+    } else {
+      launch(a);
+    }
+  }
+
+  private void launch(Attempt a) {
+    if (finished) return;
     attempts++;
     Provider p = a.candidate().provider();
     lastProvider = p.name();
@@ -164,9 +185,9 @@ final class ProxyCall {
             codec.errorMessage(status, body));
         e.upstreamBody = body;
         e.upstreamProtocol = codec.protocol();
-        long retryAfter = retryAfterSeconds(resp.getHeader("retry-after"));
-        e.retryAfterSeconds = retryAfter;
-        attemptFailed(a, t0, new Failure(e, status, false, retryAfter < 0 ? 0 : retryAfter * 1000));
+        long retryAfterMs = retryAfterMillis(resp);
+        e.retryAfterSeconds = retryAfterMs < 0 ? -1 : (retryAfterMs + 999) / 1000;
+        attemptFailed(a, t0, new Failure(e, status, false, Math.max(0, retryAfterMs)));
       });
       return;
     }
@@ -315,6 +336,7 @@ final class ProxyCall {
       response.write(pending);
       pending = Buffer.buffer();
       attemptEnded(attempt, t0, 200, message);
+      plan.failed(attempt, new Failure(e, 502, false, 0));
       response.end();
       finish(502, message);
     }
@@ -357,6 +379,7 @@ final class ProxyCall {
     if (finished) return;
     cancelTimer();
     attemptEnded(a, t0, f.status(), f.error().getMessage());
+    plan.failed(a, f);
     upstreamRequest = null;
     upstreamResponse = null;
     next(f);
@@ -364,8 +387,10 @@ final class ProxyCall {
 
   private void attemptEnded(Attempt a, long t0, int status, String error) {
     cancelTimer();
+    long now = System.nanoTime();
     gw.telemetry().attempt(new AttemptEvent(requestId, a.number(), a.candidate().provider().name(),
-        a.candidate().upstreamModel(), a.keyIndex(), status, (System.nanoTime() - t0) / 1000, error));
+        a.candidate().upstreamModel(), a.keyIndex(), status, (now - t0) / 1000, error));
+    if (error == null) plan.succeeded(a, (now - t0) / 1_000_000, ttftNanos < 0 ? -1 : (startNanos + ttftNanos - t0) / 1_000_000);
   }
 
   private void cancelTimer() {
@@ -411,6 +436,7 @@ final class ProxyCall {
     if (finished) return;
     finished = true;
     cancelTimer();
+    if (plan != null) plan.close();
     long latency = (System.nanoTime() - startNanos) / 1000;
     gw.telemetry().request(new RequestEvent(System.currentTimeMillis(), requestId, identity.keyId(), inbound.protocol().id,
         requestedModel, lastProvider, lastModel, stream, status, latency, ttftNanos < 0 ? -1 : ttftNanos / 1000, usage,
@@ -420,6 +446,13 @@ final class ProxyCall {
   }
 
   // ---- helpers ----
+
+  private String endUser() {
+    if (routingUser != null) return routingUser;
+    if (request != null) return request.user;
+    com.fasterxml.jackson.databind.JsonNode u = rawBody == null ? null : rawBody.get("user");
+    return u != null && u.isTextual() ? u.asText() : null;
+  }
 
   private static Failure failureOf(Throwable err) {
     boolean timeout = isTimeout(err);
@@ -439,6 +472,20 @@ final class ProxyCall {
   private static String describe(Throwable err) {
     String m = err.getMessage();
     return m == null || m.isBlank() ? err.getClass().getSimpleName() : m;
+  }
+
+  /** OpenAI's {@code retry-after-ms} when present (finer), else {@code retry-after}; -1 when neither. */
+  static long retryAfterMillis(HttpClientResponse resp) {
+    String ms = resp.getHeader("retry-after-ms");
+    if (ms != null) {
+      try {
+        return Math.max(0, (long) Math.ceil(Double.parseDouble(ms.trim())));
+      } catch (NumberFormatException ignored) {
+        // fall back to retry-after
+      }
+    }
+    long s = retryAfterSeconds(resp.getHeader("retry-after"));
+    return s < 0 ? -1 : s * 1000;
   }
 
   static long retryAfterSeconds(String header) {

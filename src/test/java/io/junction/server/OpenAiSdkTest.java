@@ -206,9 +206,13 @@ class OpenAiSdkTest {
 
   @Test
   void upstream429RetryAfterIsRelayed() {
-    upstream.enqueue(Reply.rateLimited(7), Reply.rateLimited(7), Reply.rateLimited(7));
+    // Above the gateway's Retry-After cap (10 s) it does not wait: the only candidate's 429 is relayed.
+    upstream.enqueue(Reply.rateLimited(120));
     assertThatThrownBy(() -> client.chat().completions().create(chat("gpt-4o").build()))
-        .isInstanceOfSatisfying(RateLimitException.class, ex -> assertThat(ex.headers().values("retry-after")).containsExactly("7"));
+        .isInstanceOfSatisfying(RateLimitException.class, ex -> {
+          assertThat(ex.headers().values("retry-after")).containsExactly("120");
+          assertThat(ex.headers().values("x-junction-attempts")).containsExactly("1");
+        });
   }
 
   @Test

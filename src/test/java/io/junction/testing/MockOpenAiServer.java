@@ -19,14 +19,18 @@ import java.util.concurrent.TimeUnit;
  * An OpenAI-compatible upstream on loopback that speaks the real wire format: chat.completion
  * JSON, chat.completion.chunk SSE ending in [DONE] (usage chunk only when asked), embeddings and
  * model lists, and the error modes tests need (status + body + Retry-After, garbage, slow first
- * byte, a stream cut mid-way, a stalled stream). Scripted replies are consumed in order; with
- * none queued it answers "Hello from mock" (or a call to the first tool when tools are given).
+ * byte, a stream cut mid-way, a stalled stream, a connection reset, a slow stream). Scripted
+ * replies are consumed in order; with none queued it answers with the default reply, "Hello from
+ * mock" (or a call to the first tool when tools are given) unless {@link #answerAllWith} changed it.
+ * Keys other than the accepted ones get OpenAI's 401. It counts open connections and answers whose
+ * connection closed before they ended (the gateway cancelled them).
  */
 public final class MockOpenAiServer implements AutoCloseable {
 
   /** One scripted answer. */
   public record Reply(int status, String body, MultiMap headers, Mode mode, long delayMs, String text) {
-    public enum Mode { NORMAL, GARBAGE, CUT_MID_STREAM, STALL_MID_STREAM, RESET }
+    /** SLOW_STREAM writes one event every {@link #SLOW_GAP_MS} ms (a long stream in flight). */
+    public enum Mode { NORMAL, GARBAGE, CUT_MID_STREAM, STALL_MID_STREAM, RESET, SLOW_STREAM }
 
     public static Reply text(String text) { return new Reply(200, null, null, Mode.NORMAL, 0, text); }
 
@@ -44,25 +48,40 @@ public final class MockOpenAiServer implements AutoCloseable {
     public static Reply mode(Mode mode) { return new Reply(200, null, null, mode, 0, "one two three four"); }
 
     public Reply delayed(long ms) { return new Reply(status, body, headers, mode, ms, text); }
+
+    public Reply withHeader(String name, String value) {
+      MultiMap h = MultiMap.caseInsensitiveMultiMap();
+      if (headers != null) h.addAll(headers);
+      return new Reply(status, body, h.add(name, value), mode, delayMs, text);
+    }
   }
 
   /** What the mock received, for assertions on what the gateway sent upstream. */
   public record Received(String method, String path, MultiMap headers, JsonNode body) {}
 
   public static final String KEY = "sk-mock-upstream";
+  public static final long SLOW_GAP_MS = 150;
 
   private final Vertx vertx;
   private final HttpServer server;
   private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
   public final List<Received> received = new CopyOnWriteArrayList<>();
-  private final String expectedKey;
+  /** Accepted provider keys; empty = no auth check. */
+  private final java.util.Set<String> acceptedKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile Reply defaultReply = Reply.text(null);
+  public final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
+  /** Chat answers whose connection closed before they ended. */
+  public final java.util.concurrent.atomic.AtomicInteger abortedAnswers = new java.util.concurrent.atomic.AtomicInteger();
 
   public MockOpenAiServer(Vertx vertx) { this(vertx, KEY); }
 
   public MockOpenAiServer(Vertx vertx, String expectedKey) {
     this.vertx = vertx;
-    this.expectedKey = expectedKey;
-    this.server = vertx.createHttpServer().requestHandler(this::handle);
+    if (expectedKey != null) acceptedKeys.add(expectedKey);
+    this.server = vertx.createHttpServer().requestHandler(this::handle).connectionHandler(conn -> {
+      openConnections.incrementAndGet();
+      conn.closeHandler(v -> openConnections.decrementAndGet());
+    });
     await(server.listen(0, "127.0.0.1"));
   }
 
@@ -77,6 +96,23 @@ public final class MockOpenAiServer implements AutoCloseable {
 
   public Received last() { return received.get(received.size() - 1); }
 
+  /** Accepts these keys too (a provider's pool); a key not accepted gets 401. */
+  public MockOpenAiServer acceptKeys(String... keys) {
+    acceptedKeys.addAll(List.of(keys));
+    return this;
+  }
+
+  /** The answer when nothing is scripted. */
+  public MockOpenAiServer answerAllWith(Reply reply) {
+    defaultReply = reply;
+    return this;
+  }
+
+  /** The provider keys the received requests carried, in order. */
+  public List<String> keysUsed() {
+    return received.stream().map(r -> r.headers().get("authorization")).map(a -> a == null ? null : a.substring("Bearer ".length())).toList();
+  }
+
   private void handle(HttpServerRequest req) {
     req.body().onSuccess(buf -> {
       JsonNode body = null;
@@ -90,7 +126,7 @@ public final class MockOpenAiServer implements AutoCloseable {
       }
       received.add(new Received(req.method().name(), req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body));
       String auth = req.getHeader("authorization");
-      if (expectedKey != null && !("Bearer " + expectedKey).equals(auth)) {
+      if (!acceptedKeys.isEmpty() && (auth == null || !auth.startsWith("Bearer ") || !acceptedKeys.contains(auth.substring(7)))) {
         error(req.response(), 401, "Incorrect API key provided");
         return;
       }
@@ -111,8 +147,10 @@ public final class MockOpenAiServer implements AutoCloseable {
       return;
     }
     Reply reply = script.poll();
-    if (reply == null) reply = Reply.text(null);
-    Reply r = reply;
+    Reply r = reply == null ? defaultReply : reply;
+    resp.closeHandler(v -> {
+      if (!resp.ended()) abortedAnswers.incrementAndGet();
+    });
     Runnable answer = () -> {
       if (r.status() >= 400) {
         if (r.headers() != null) resp.headers().addAll(r.headers());
@@ -204,6 +242,7 @@ public final class MockOpenAiServer implements AutoCloseable {
         vertx.setTimer(20, id -> resp.reset());
       }
       case STALL_MID_STREAM -> resp.write(all.substring(0, all.length() / 2)); // never ends
+      case SLOW_STREAM -> writeSlowly(resp, List.of(all.split("(?<=\n\n)")), 0);
       default -> {
         // Split at odd byte offsets on purpose: clients must reassemble events across chunks.
         int cut = all.length() / 3 + 1;
@@ -211,6 +250,16 @@ public final class MockOpenAiServer implements AutoCloseable {
         resp.end(all.substring(cut));
       }
     }
+  }
+
+  private void writeSlowly(HttpServerResponse resp, List<String> events, int next) {
+    if (resp.closed()) return;
+    if (next == events.size() - 1) {
+      resp.end(events.get(next));
+      return;
+    }
+    resp.write(events.get(next));
+    vertx.setTimer(SLOW_GAP_MS, id -> writeSlowly(resp, events, next + 1));
   }
 
   private static String chunk(String model, String delta, String finish) {
