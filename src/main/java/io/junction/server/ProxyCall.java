@@ -274,6 +274,7 @@ final class ProxyCall {
     private final long t0;
     private final StreamEncoder encoder;
     private Buffer pending = Buffer.buffer();
+    private boolean isBroken;
 
     StreamRelay(Attempt attempt, long t0, StreamEncoder encoder) {
       this.attempt = attempt;
@@ -325,7 +326,9 @@ final class ProxyCall {
 
     /** The stream broke: retry if the client has seen nothing yet, else end it visibly incomplete. */
     void broken(String message) {
-      if (finished) return;
+      // Resetting the upstream request fires its exception handler again, synchronously: once is enough.
+      if (finished || isBroken) return;
+      isBroken = true;
       if (upstreamRequest != null) upstreamRequest.reset();
       if (!responseStarted) {
         attemptFailed(attempt, t0, new Failure(GatewayException.badGateway(message), 502, false, 0));

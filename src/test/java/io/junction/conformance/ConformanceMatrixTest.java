@@ -105,7 +105,8 @@ class ConformanceMatrixTest {
     assertThat(toolCall.calls()).singleElement().satisfies(c -> {
       assertThat(c.name()).isEqualTo(Fixtures.TOOL_NAME);
       assertThat(c.arguments()).isEqualTo(json(Fixtures.TOOL_ARGUMENTS));
-      assertThat(c.id()).isNotBlank();
+      // Ids survive translation where both wires carry them: the client can match its result to the upstream's call.
+      assertThat(c.id()).isEqualTo(upstream.callId() != null ? upstream.callId() : c.id()).isNotBlank();
     });
     assertThat(toolCall.finishReason()).isEqualTo(client.finishWord(true));
 
@@ -127,6 +128,20 @@ class ConformanceMatrixTest {
   private static void assertUsage(Answer a, Usage expected) {
     assertThat(a.inputTokens()).as("input tokens").isEqualTo(expected.inputTokens());
     assertThat(a.outputTokens()).as("output tokens").isEqualTo(expected.outputTokens());
+  }
+
+  /** Converse takes images only as bytes: an image URL is a 400 in the client's own shape that names the reason, and nothing goes upstream. */
+  @TestFactory
+  Stream<DynamicNode> imageUrlToBedrockIsRefused() {
+    Upstream bedrock = upstreams.stream().filter(u -> u.name.equals("bedrock")).findFirst().orElseThrow();
+    return clients.stream().map(client -> dynamicTest(client + " client", () -> {
+      int before = bedrock.requestCount();
+      assertThatThrownBy(() -> client.askWithImageUrl(bedrock.clientModel())).satisfies(e -> {
+        assertThat(client.statusOf(e)).isEqualTo(400);
+        assertThat(e.getMessage()).contains("Bedrock does not fetch images by URL");
+      });
+      assertThat(bedrock.requestCount()).isEqualTo(before);
+    }));
   }
 
   /** A stream that breaks mid-way reaches the client as its protocol's in-stream error: the SDK throws, the raw stream has no clean end. */

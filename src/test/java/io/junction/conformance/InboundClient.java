@@ -57,6 +57,9 @@ abstract class InboundClient {
   /** Sends the plain question with an image given by URL (not inline). */
   abstract Answer askWithImageUrl(String model);
 
+  /** The HTTP status of an error the SDK threw (its own exception type), or fails the test. */
+  abstract int statusOf(Throwable error);
+
   /** The protocol's finish reason for a plain answer and for a tool-calling one. */
   abstract String finishWord(boolean toolCall);
 
@@ -79,6 +82,12 @@ abstract class InboundClient {
     }
 
     @Override String finishWord(boolean toolCall) { return toolCall ? "tool_calls" : "stop"; }
+
+    @Override
+    int statusOf(Throwable error) {
+      if (error instanceof com.openai.errors.OpenAIServiceException e) return e.statusCode();
+      throw new AssertionError("not an OpenAI API error", error);
+    }
 
     @Override
     List<Answer> run(String model, Scenario scenario, boolean stream) {
@@ -155,6 +164,12 @@ abstract class InboundClient {
     }
 
     @Override String finishWord(boolean toolCall) { return toolCall ? "tool_use" : "end_turn"; }
+
+    @Override
+    int statusOf(Throwable error) {
+      if (error instanceof com.anthropic.errors.AnthropicServiceException e) return e.statusCode();
+      throw new AssertionError("not an Anthropic API error", error);
+    }
 
     @Override
     List<Answer> run(String model, Scenario scenario, boolean stream) {
