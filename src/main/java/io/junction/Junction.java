@@ -12,6 +12,8 @@ import io.junction.routing.RetryPolicy;
 import io.junction.server.Gateway;
 import io.junction.server.GatewayServer;
 import io.junction.server.HealthRoutes;
+import io.junction.admin.AdminRoutes;
+import io.junction.admin.ManagedProviders;
 import io.junction.admin.DataServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,8 +50,15 @@ public final class Junction {
    */
   public static Junction create(GatewayConfig config) {
     DataServices data = DataServices.start(config);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     ProviderRegistry registry = new ProviderRegistry(config.providers(), config.models());
+    ManagedProviders managed;
+    try {
+      managed = ManagedProviders.start(config.providers(), data.store().providers, registry, System.getenv());
+    } catch (RuntimeException e) {
+      data.close();
+      throw e;
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     HealthRegistry health = new HealthRegistry(registry);
     PriceLookup prices = (provider, model) -> data.pricing().find(provider, model)
         .map(p -> p.input() + p.output()).orElse(Double.NaN);
@@ -58,6 +67,7 @@ public final class Junction {
     Gateway gw = new Gateway(vertx, config, registry, resolver, upstream, data.telemetry(), data.authenticator(), data.pricing());
     List<Consumer<Router>> extensions = new ArrayList<>();
     extensions.add(new HealthRoutes(gw, health));
+    extensions.add(new AdminRoutes(gw, data, managed, health::provider));
     HealthProber prober = new HealthProber(vertx, registry, upstream, health, 1_000);
     return new Junction(config, vertx, gw, new GatewayServer(gw, extensions), prober, data);
   }

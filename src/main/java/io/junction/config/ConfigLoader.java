@@ -148,7 +148,7 @@ public final class ConfigLoader {
   }
 
   /** The built-in provider that answers in-process, registered when nothing else is configured. */
-  static ProviderConfig echo() {
+  public static ProviderConfig echo() {
     return ProviderConfig.simple(ECHO, "echo", null, List.of(), List.of(ECHO, "*"));
   }
 

@@ -3,10 +3,10 @@ package io.junction.server;
 import io.vertx.core.http.HttpServerRequest;
 
 /** Where clients put their key: each protocol's SDKs use their own header (CONTRACT §5). */
-final class ClientKey {
+public final class ClientKey {
   private ClientKey() {}
 
-  static String of(HttpServerRequest req) {
+  public static String of(HttpServerRequest req) {
     String auth = req.getHeader("authorization");
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) return auth.substring(7).trim();
     String key = req.getHeader("x-api-key");

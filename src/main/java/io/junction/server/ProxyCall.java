@@ -429,7 +429,8 @@ final class ProxyCall {
   }
 
   private void onClientGone() {
-    if (finished) return;
+    // Over HTTP/2 the stream closes as the response ends, before finish() runs: that is no disconnect.
+    if (finished || response.ended()) return;
     clientGone = true;
     if (upstreamRequest != null) upstreamRequest.reset();
     finish(499, "client closed the connection");
