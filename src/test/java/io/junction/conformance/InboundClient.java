@@ -233,4 +233,107 @@ abstract class InboundClient {
       return new RawCall("/v1/messages", Map.of("x-api-key", TestGateway.MASTER_KEY, "anthropic-version", "2023-06-01"), body);
     }
   }
+
+  // ---- Gemini generateContent (google-genai)
+
+  static final class Gemini extends InboundClient {
+    private final com.google.genai.Client client;
+
+    Gemini(String gatewayUrl) {
+      super("gemini", gatewayUrl);
+      client = com.google.genai.Client.builder().apiKey(TestGateway.MASTER_KEY)
+          .httpOptions(com.google.genai.types.HttpOptions.builder().baseUrl(gatewayUrl).apiVersion("v1beta").build()).build();
+    }
+
+    /** Gemini has no tool-calls finish reason: a turn of function calls ends with STOP too. */
+    @Override String finishWord(boolean toolCall) { return "STOP"; }
+
+    @Override
+    int statusOf(Throwable error) {
+      if (error instanceof com.google.genai.errors.ApiException e) return e.code();
+      throw new AssertionError("not a Gemini API error", error);
+    }
+
+    @Override
+    List<Answer> run(String model, Scenario scenario, boolean stream) {
+      var config = com.google.genai.types.GenerateContentConfig.builder();
+      if (scenario == Scenario.SYSTEM_PROMPT) config.systemInstruction(com.google.genai.types.Content.fromParts(com.google.genai.types.Part.fromText(Fixtures.SYSTEM_PROMPT)));
+      List<com.google.genai.types.Content> contents = new ArrayList<>();
+      contents.add(scenario == Scenario.IMAGE
+          ? userTurn(com.google.genai.types.Part.fromText(Fixtures.IMAGE_QUESTION),
+              com.google.genai.types.Part.fromBytes(java.util.Base64.getDecoder().decode(Fixtures.PNG_BASE64), "image/png"))
+          : userTurn(com.google.genai.types.Part.fromText(Fixtures.QUESTION)));
+      if (scenario != Scenario.TOOL_ROUND_TRIP) return List.of(call(model, contents, config.build(), stream).answer());
+
+      config.tools(com.google.genai.types.Tool.builder().functionDeclarations(com.google.genai.types.FunctionDeclaration.builder()
+          .name(Fixtures.TOOL_NAME).description(Fixtures.TOOL_DESCRIPTION)
+          .parametersJsonSchema(Json.MAPPER.convertValue(Fixtures.toolSchema(), Map.class)).build()).build())
+          .automaticFunctionCalling(com.google.genai.types.AutomaticFunctionCallingConfig.builder().disable(true).build());
+      Turn first = call(model, contents, config.build(), stream);
+      Answer firstAnswer = first.answer();
+      Call toolCall = firstAnswer.calls().get(0);
+      contents.add(first.modelTurn());
+      contents.add(userTurn(com.google.genai.types.Part.builder().functionResponse(com.google.genai.types.FunctionResponse.builder()
+          .id(toolCall.id()).name(toolCall.name()).response(Map.of("output", Fixtures.TOOL_RESULT)).build()).build()));
+      return List.of(firstAnswer, call(model, contents, config.build(), stream).answer());
+    }
+
+    @Override
+    Answer askWithImageUrl(String model) {
+      return call(model, List.of(userTurn(com.google.genai.types.Part.fromText(Fixtures.IMAGE_QUESTION),
+          com.google.genai.types.Part.fromUri(Fixtures.IMAGE_URL, "image/png"))), null, false).answer();
+    }
+
+    private static com.google.genai.types.Content userTurn(com.google.genai.types.Part... parts) {
+      return com.google.genai.types.Content.builder().role("user").parts(List.of(parts)).build();
+    }
+
+    /** One answer, streamed chunks folded together: the model turn (for the history) and its finish reason and usage. */
+    private record Turn(List<com.google.genai.types.Part> parts, String finishReason, com.google.genai.types.GenerateContentResponseUsageMetadata usage) {
+      com.google.genai.types.Content modelTurn() { return com.google.genai.types.Content.builder().role("model").parts(parts).build(); }
+
+      Answer answer() {
+        StringBuilder text = new StringBuilder();
+        List<Call> calls = new ArrayList<>();
+        for (var p : parts) {
+          if (p.thought().orElse(false)) continue;
+          p.text().ifPresent(text::append);
+          p.functionCall().ifPresent(fc -> calls.add(new Call(fc.id().orElse(null), fc.name().orElseThrow(),
+              Json.MAPPER.valueToTree(fc.args().orElse(Map.of())))));
+        }
+        if (usage == null) throw new AssertionError("no usageMetadata in the answer");
+        long output = usage.candidatesTokenCount().orElse(0) + usage.thoughtsTokenCount().orElse(0);
+        return new Answer(text.toString(), calls, finishReason, usage.promptTokenCount().orElse(0), output);
+      }
+    }
+
+    private Turn call(String model, List<com.google.genai.types.Content> contents, com.google.genai.types.GenerateContentConfig config, boolean stream) {
+      List<com.google.genai.types.Part> parts = new ArrayList<>();
+      String finish = null;
+      com.google.genai.types.GenerateContentResponseUsageMetadata usage = null;
+      List<com.google.genai.types.GenerateContentResponse> responses = new ArrayList<>();
+      if (stream) {
+        try (var s = client.models.generateContentStream(model, contents, config)) {
+          s.forEach(responses::add);
+        }
+      } else {
+        responses.add(client.models.generateContent(model, contents, config));
+      }
+      for (var r : responses) {
+        var candidate = r.candidates().orElse(List.of()).stream().findFirst();
+        candidate.flatMap(c -> c.content()).flatMap(c -> c.parts()).ifPresent(parts::addAll);
+        var reason = candidate.flatMap(c -> c.finishReason());
+        if (reason.isPresent()) finish = reason.get().toString();
+        if (r.usageMetadata().isPresent()) usage = r.usageMetadata().get();
+      }
+      return new Turn(parts, finish, usage);
+    }
+
+    @Override
+    RawCall rawStream(String model) {
+      var body = Json.object();
+      body.putArray("contents").addObject().put("role", "user").putArray("parts").addObject().put("text", Fixtures.QUESTION);
+      return new RawCall("/v1beta/models/" + model + ":streamGenerateContent?alt=sse", Map.of("x-goog-api-key", TestGateway.MASTER_KEY), Json.text(body));
+    }
+  }
 }
