@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import io.junction.conformance.Fixtures.Answer;
 import io.junction.conformance.Fixtures.Call;
 import io.junction.conformance.Fixtures.ImageSeen;
-import io.junction.conformance.Fixtures.ResultSeen;
 import io.junction.conformance.Fixtures.Scenario;
 import io.junction.conformance.Fixtures.WireRequest;
 import io.junction.config.ProviderConfig;
 import io.junction.protocol.Usage;
+import io.junction.routing.HealthRegistry;
 import io.junction.testing.MockUpstreamBase;
 import io.junction.testing.TestGateway;
 import io.vertx.core.Vertx;
@@ -22,6 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +47,9 @@ class ConformanceMatrixTest {
   static void start() {
     vertx = Vertx.vertx();
     upstreams = List.of(new Upstream.OpenAi(vertx), new Upstream.Anthropic(vertx), new Upstream.Cohere(vertx), new Upstream.Bedrock(vertx));
-    gateway = TestGateway.withProviders(upstreams.stream().map(Upstream::config).toArray(ProviderConfig[]::new));
+    // Breakers off: the broken-stream cells fail each provider on purpose, and no later cell may be refused for that.
+    gateway = TestGateway.withProviders(upstreams.stream()
+        .map(u -> Upstream.withOptions(u.config(), Map.of(HealthRegistry.BREAKER_FAILURES, "0"))).toArray(ProviderConfig[]::new));
     clients = List.of(new InboundClient.OpenAi(gateway.url()), new InboundClient.Anthropic(gateway.url()));
   }
 
@@ -105,8 +108,9 @@ class ConformanceMatrixTest {
     assertThat(toolCall.calls()).singleElement().satisfies(c -> {
       assertThat(c.name()).isEqualTo(Fixtures.TOOL_NAME);
       assertThat(c.arguments()).isEqualTo(json(Fixtures.TOOL_ARGUMENTS));
-      // Ids survive translation where both wires carry them: the client can match its result to the upstream's call.
-      assertThat(c.id()).isEqualTo(upstream.callId() != null ? upstream.callId() : c.id()).isNotBlank();
+      // Ids survive translation where the upstream sends them; clients whose protocol needs ids get one anyway.
+      if (upstream.callId() != null) assertThat(c.id()).isEqualTo(upstream.callId());
+      else if (client.requiresCallIds()) assertThat(c.id()).isNotBlank();
     });
     assertThat(toolCall.finishReason()).isEqualTo(client.finishWord(true));
 
@@ -122,7 +126,7 @@ class ConformanceMatrixTest {
     // The history the client sent back reaches the upstream with the upstream's own call id.
     assertThat(second.userTexts()).containsExactly(Fixtures.QUESTION);
     assertThat(second.assistantCalls()).containsExactly(new Call(upstream.callId(), Fixtures.TOOL_NAME, json(Fixtures.TOOL_ARGUMENTS)));
-    assertThat(second.results()).containsExactly(new ResultSeen(upstream.callId(), null, Fixtures.TOOL_RESULT));
+    assertThat(second.results()).containsExactly(upstream.expectedResult());
   }
 
   private static void assertUsage(Answer a, Usage expected) {
@@ -142,6 +146,25 @@ class ConformanceMatrixTest {
       });
       assertThat(bedrock.requestCount()).isEqualTo(before);
     }));
+  }
+
+  /**
+   * A translated answer carries one choice, so asking a provider of another protocol for several
+   * (OpenAI {@code n}, Gemini {@code candidateCount}) is a 400 naming the field, not a silent drop.
+   */
+  @TestFactory
+  Stream<DynamicNode> severalChoicesAcrossProtocolsAreRefused() {
+    return clients.stream().filter(InboundClient::hasChoiceCount).map(client -> dynamicContainer(client + " client", upstreams.stream()
+        .filter(upstream -> !upstream.name.equals(client.name))
+        .map(upstream -> dynamicTest(client + " -> " + upstream, () -> {
+          int before = upstream.requestCount();
+          assertThatThrownBy(() -> client.askForTwoChoices(upstream.clientModel()))
+              .satisfies(e -> {
+                assertThat(client.statusOf(e)).isEqualTo(400);
+                assertThat(e.getMessage()).contains("'n'");
+              });
+          assertThat(upstream.requestCount()).isEqualTo(before);
+        }))));
   }
 
   /** A stream that breaks mid-way reaches the client as its protocol's in-stream error: the SDK throws, the raw stream has no clean end. */
@@ -172,6 +195,13 @@ class ConformanceMatrixTest {
       case "anthropic" -> {
         assertThat(body).doesNotContain("event: message_stop");
         assertThat(body.strip()).containsPattern("event: error\ndata: \\{\"type\":\"error\",\"error\":\\{\"type\":\"[a-z_]+\",\"message\":\"[^\"]+\"\\}\\}$");
+      }
+      case "gemini" -> {
+        String lastEvent = body.strip().substring(body.strip().lastIndexOf("data: ") + 6);
+        var error = json(lastEvent).path("error");
+        assertThat(error.path("code").asInt()).isEqualTo(502);
+        assertThat(error.path("status").asText()).isNotBlank();
+        assertThat(error.path("message").asText()).isNotBlank();
       }
       default -> throw new AssertionError("no stream shape check for " + client);
     }

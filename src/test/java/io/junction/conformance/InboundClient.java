@@ -57,6 +57,15 @@ abstract class InboundClient {
   /** Sends the plain question with an image given by URL (not inline). */
   abstract Answer askWithImageUrl(String model);
 
+  /** Whether the protocol can ask for several choices (OpenAI {@code n}, Gemini {@code candidateCount}; Anthropic cannot). */
+  boolean hasChoiceCount() { return true; }
+
+  /** Asks the plain question for two choices. */
+  abstract Answer askForTwoChoices(String model);
+
+  /** Whether the protocol's tool calls must carry an id (OpenAI, Anthropic); Gemini's may come without. */
+  boolean requiresCallIds() { return true; }
+
   /** The HTTP status of an error the SDK threw (its own exception type), or fails the test. */
   abstract int statusOf(Throwable error);
 
@@ -108,6 +117,11 @@ abstract class InboundClient {
     @Override
     Answer askWithImageUrl(String model) {
       return answer(call(ChatCompletionCreateParams.builder().model(model).addMessage(imageMessage(Fixtures.IMAGE_URL)).build(), false));
+    }
+
+    @Override
+    Answer askForTwoChoices(String model) {
+      return answer(call(ChatCompletionCreateParams.builder().model(model).addUserMessage(Fixtures.QUESTION).n(2).build(), false));
     }
 
     private static ChatCompletionUserMessageParam imageMessage(String url) {
@@ -164,6 +178,11 @@ abstract class InboundClient {
     }
 
     @Override String finishWord(boolean toolCall) { return toolCall ? "tool_use" : "end_turn"; }
+
+    @Override boolean hasChoiceCount() { return false; }
+
+    @Override
+    Answer askForTwoChoices(String model) { throw new UnsupportedOperationException("Anthropic Messages has no choice count"); }
 
     @Override
     int statusOf(Throwable error) {
@@ -245,6 +264,8 @@ abstract class InboundClient {
           .httpOptions(com.google.genai.types.HttpOptions.builder().baseUrl(gatewayUrl).apiVersion("v1beta").build()).build();
     }
 
+    @Override boolean requiresCallIds() { return false; }
+
     /** Gemini has no tool-calls finish reason: a turn of function calls ends with STOP too. */
     @Override String finishWord(boolean toolCall) { return "STOP"; }
 
@@ -273,8 +294,9 @@ abstract class InboundClient {
       Answer firstAnswer = first.answer();
       Call toolCall = firstAnswer.calls().get(0);
       contents.add(first.modelTurn());
-      contents.add(userTurn(com.google.genai.types.Part.builder().functionResponse(com.google.genai.types.FunctionResponse.builder()
-          .id(toolCall.id()).name(toolCall.name()).response(Map.of("output", Fixtures.TOOL_RESULT)).build()).build()));
+      var response = com.google.genai.types.FunctionResponse.builder().name(toolCall.name()).response(Map.of("output", Fixtures.TOOL_RESULT));
+      if (toolCall.id() != null) response.id(toolCall.id());
+      contents.add(userTurn(com.google.genai.types.Part.builder().functionResponse(response.build()).build()));
       return List.of(firstAnswer, call(model, contents, config.build(), stream).answer());
     }
 
@@ -282,6 +304,12 @@ abstract class InboundClient {
     Answer askWithImageUrl(String model) {
       return call(model, List.of(userTurn(com.google.genai.types.Part.fromText(Fixtures.IMAGE_QUESTION),
           com.google.genai.types.Part.fromUri(Fixtures.IMAGE_URL, "image/png"))), null, false).answer();
+    }
+
+    @Override
+    Answer askForTwoChoices(String model) {
+      return call(model, List.of(userTurn(com.google.genai.types.Part.fromText(Fixtures.QUESTION))),
+          com.google.genai.types.GenerateContentConfig.builder().candidateCount(2).build(), false).answer();
     }
 
     private static com.google.genai.types.Content userTurn(com.google.genai.types.Part... parts) {

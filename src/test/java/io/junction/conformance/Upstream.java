@@ -3,7 +3,6 @@ package io.junction.conformance;
 import static io.junction.conformance.Fixtures.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.junction.config.DispatchMode;
 import io.junction.config.ProviderConfig;
 import io.junction.conformance.Fixtures.Call;
 import io.junction.conformance.Fixtures.ImageSeen;
@@ -12,6 +11,7 @@ import io.junction.conformance.Fixtures.ToolSeen;
 import io.junction.conformance.Fixtures.WireRequest;
 import io.junction.protocol.ChatResponse;
 import io.junction.protocol.FinishReason;
+import io.junction.protocol.Json;
 import io.junction.protocol.Part;
 import io.junction.protocol.Usage;
 import io.junction.provider.AwsSigV4;
@@ -19,6 +19,7 @@ import io.junction.testing.MockAnthropicServer;
 import io.junction.testing.MockBedrockServer;
 import io.junction.testing.MockCohereServer;
 import io.junction.testing.MockOpenAiServer;
+import io.junction.testing.MockUpstreamBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
@@ -57,6 +58,9 @@ abstract class Upstream implements AutoCloseable {
   /** The tool call id this upstream's scripted tool call carries (null if its wire has none). */
   abstract String callId();
 
+  /** The tool result as this upstream must receive it: matched to the call by id, or by name where the wire has no ids. */
+  ResultSeen expectedResult() { return new ResultSeen(callId(), null, Fixtures.TOOL_RESULT); }
+
   /** Usage each scripted answer reports, in canonical terms (input includes cached tokens). */
   abstract Usage usage();
 
@@ -70,6 +74,14 @@ abstract class Upstream implements AutoCloseable {
 
   @Override
   public String toString() { return name; }
+
+  /** {@code c} with adapter options added. */
+  static ProviderConfig withOptions(ProviderConfig c, Map<String, String> options) {
+    Map<String, String> all = new java.util.HashMap<>(c.options());
+    all.putAll(options);
+    return new ProviderConfig(c.name(), c.type(), c.preset(), c.baseUrl(), c.apiKeys(), c.dispatch(), c.weight(), c.models(),
+        c.timeoutMs(), c.connectTimeoutMs(), c.firstByteTimeoutMs(), c.idleTimeoutMs(), c.maxRetries(), c.headers(), c.enabled(), all);
+  }
 
   static String text(JsonNode n) { return n == null || n.isMissingNode() || n.isNull() ? null : n.asText(); }
 
@@ -311,12 +323,7 @@ abstract class Upstream implements AutoCloseable {
     }
 
     @Override
-    ProviderConfig config() {
-      ProviderConfig c = ProviderConfig.simple(name, "bedrock", mock.baseUrl(), List.of(KEY), List.of());
-      return new ProviderConfig(c.name(), c.type(), null, c.baseUrl(), c.apiKeys(), DispatchMode.POOLED, 1, c.models(),
-          c.timeoutMs(), c.connectTimeoutMs(), c.firstByteTimeoutMs(), c.idleTimeoutMs(), c.maxRetries(), Map.of(), true,
-          Map.of("region", REGION));
-    }
+    ProviderConfig config() { return withOptions(ProviderConfig.simple(name, "bedrock", mock.baseUrl(), List.of(KEY), List.of()), Map.of("region", REGION)); }
 
     @Override void scriptText(String text) { mock.answer(answer(usage(), new Part.Text(text))); }
 
@@ -370,5 +377,4 @@ abstract class Upstream implements AutoCloseable {
 
     @Override public void close() { mock.close(); }
   }
-
 }
