@@ -158,7 +158,7 @@ public final class ConfigLoader {
       r.problem("host", "must not be empty");
       host = null;
     }
-    Long port = r.integer("port", 1, 65535);
+    Long port = r.integer("port", 0, 65535); // 0 = any free port (the log line says which)
     Long maxBody = r.integer("max_body_bytes", 1, Long.MAX_VALUE);
     Long grace = r.integer("shutdown_grace_ms", 0, Long.MAX_VALUE);
     return new GatewayConfig.Server(host == null ? d.host() : host.trim(), port == null ? d.port() : port.intValue(),
@@ -295,7 +295,7 @@ public final class ConfigLoader {
   private static int port(Map<String, String> env, int current, Problems problems) {
     String text = override(env, "JUNCTION_PORT", null, problems, p -> {
       try {
-        return ConfigReader.rangeProblem(Long.parseLong(p), 1, 65535);
+        return ConfigReader.rangeProblem(Long.parseLong(p), 0, 65535);
       } catch (NumberFormatException e) {
         return "must be an integer";
       }

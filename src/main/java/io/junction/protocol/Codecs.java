@@ -11,6 +11,7 @@ public final class Codecs {
   static {
     INBOUND.put(Protocol.OPENAI, OpenAiCodec.INSTANCE);
     INBOUND.put(Protocol.ANTHROPIC, io.junction.protocol.anthropic.AnthropicCodec.INSTANCE);
+    INBOUND.put(Protocol.GEMINI, io.junction.protocol.gemini.GeminiCodec.INSTANCE);
   }
 
   private Codecs() {}

@@ -9,6 +9,7 @@ public final class Adapters {
       "openai", new OpenAiAdapter(),
       "azure", new AzureAdapter(),
       "anthropic", new AnthropicAdapter(),
+      "gemini", new GeminiAdapter(),
       "cohere", new CohereAdapter(),
       "bedrock", new BedrockAdapter(),
       "echo", new EchoAdapter());

@@ -83,10 +83,15 @@ public final class GatewayServer {
     router.post("/v1/chat/completions").handler(ctx -> api.chat(ctx, openai, null, null, true));
     router.post("/v1/chat").handler(ctx -> api.chat(ctx, openai, null, null, true));
     router.post("/v1/embeddings").handler(api::embeddings);
-    router.get("/v1/models").handler(api::listModels);
+    GeminiRoutes gemini = new GeminiRoutes(gw, api);
+    router.get("/v1/models").handler(ctx -> {
+      if (ClientKey.isGoogleStyle(ctx.request())) gemini.listModels(ctx);
+      else api.listModels(ctx);
+    });
     InboundCodec anthropic = Codecs.inbound(Protocol.ANTHROPIC);
     router.post("/v1/messages").handler(ctx -> api.chat(ctx, anthropic, null, null, true));
     router.post("/v1/messages/count_tokens").handler(new AnthropicCountTokens(gw)::handle);
+    gemini.register(router);
 
     extensions.forEach(e -> e.accept(router));
 

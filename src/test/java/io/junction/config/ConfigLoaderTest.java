@@ -323,13 +323,13 @@ class ConfigLoaderTest {
 
   @Test
   void serverValuesAreChecked() {
-    assertThat(errors("server: {port: 0, max_body_bytes: 0, shutdown_grace_ms: -1, host: \"\"}", NO_ENV))
+    assertThat(errors("server: {port: -1, max_body_bytes: 0, shutdown_grace_ms: -1, host: \"\"}", NO_ENV))
         .containsExactlyInAnyOrder(
-            "server.port: must be between 1 and 65535",
+            "server.port: must be between 0 and 65535",
             "server.max_body_bytes: must be >= 1",
             "server.shutdown_grace_ms: must be >= 0",
             "server.host: must not be empty");
-    assertThat(errors("server: {port: 70000}", NO_ENV)).containsExactly("server.port: must be between 1 and 65535");
+    assertThat(errors("server: {port: 70000}", NO_ENV)).containsExactly("server.port: must be between 0 and 65535");
     assertThat(errors("server: {port: eighty}", NO_ENV)).containsExactly("server.port: must be an integer");
     assertThat(errors("server: {port: 80.5}", NO_ENV)).containsExactly("server.port: must be an integer");
     assertThat(errors("server: 8080", NO_ENV)).containsExactly("server: must be a mapping");
@@ -488,7 +488,7 @@ class ConfigLoaderTest {
   @Test
   void reportsEveryProblemAtOnce() {
     List<String> errs = errors("""
-        server: {port: 0, prot: 1}
+        server: {port: 0.5, prot: 1}
         storage: {url: nope}
         providers:
           - {name: a, type: openai, dispatch: sometimes}
@@ -498,7 +498,7 @@ class ConfigLoaderTest {
         """, NO_ENV);
     assertThat(errs).containsExactly(
         "server.prot: unknown key",
-        "server.port: must be between 1 and 65535",
+        "server.port: must be an integer",
         "storage.url: must start with jdbc:sqlite: or jdbc:postgresql:",
         "providers[0].dispatch: must be one of off, exclusive, pooled, fallback",
         "providers[1].name: must match [a-z0-9_-]+ (lower-case letters, digits, _ and -)",

@@ -140,7 +140,7 @@ class EnvironmentConfigTest {
         "JUNCTION_PORT: must be an integer");
     assertThat(errors("", Map.of("JUNCTION_PORT", "70000", "JUNCTION_DB_URL", "sqlite.db",
         "JUNCTION_REDIS_URL", "cache:6379"))).containsExactly(
-        "JUNCTION_PORT: must be between 1 and 65535",
+        "JUNCTION_PORT: must be between 0 and 65535",
         "JUNCTION_DB_URL: must start with jdbc:sqlite: or jdbc:postgresql:",
         "JUNCTION_REDIS_URL: must start with redis:// or rediss://");
   }
