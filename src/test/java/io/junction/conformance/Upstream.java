@@ -18,6 +18,7 @@ import io.junction.provider.AwsSigV4;
 import io.junction.testing.MockAnthropicServer;
 import io.junction.testing.MockBedrockServer;
 import io.junction.testing.MockCohereServer;
+import io.junction.testing.MockGeminiServer;
 import io.junction.testing.MockOpenAiServer;
 import io.junction.testing.MockUpstreamBase;
 import io.vertx.core.Vertx;
@@ -376,5 +377,81 @@ abstract class Upstream implements AutoCloseable {
     }
 
     @Override public void close() { mock.close(); }
+  }
+
+  // ---- Gemini generateContent
+
+  static final class Gemini extends Upstream {
+    static final String KEY = "AIza-conformance-upstream";
+    final MockGeminiServer mock;
+
+    Gemini(Vertx vertx) {
+      super("gemini", "gemini-2.5-flash");
+      mock = MockUpstreamBase.await(MockGeminiServer.start(vertx, KEY, upstreamModel));
+    }
+
+    @Override ProviderConfig config() { return ProviderConfig.simple(name, "gemini", mock.baseUrl(), List.of(KEY), List.of()); }
+
+    @Override void scriptText(String text) { mock.reply(MockGeminiServer.Reply.json(response("{\"text\":" + Json.text(Json.NODES.textNode(text)) + "}"))); }
+
+    /** Gemini's Developer API sends function calls without ids. */
+    @Override void scriptToolCall() { mock.reply(MockGeminiServer.Reply.json(response("{\"functionCall\":{\"name\":\"get_weather\",\"args\":" + Fixtures.TOOL_ARGUMENTS + "}}"))); }
+
+    /** One chunk of text, then the stream ends without a finishReason. */
+    @Override
+    void scriptBrokenStream() {
+      mock.reply(MockGeminiServer.Reply.raw(200, "text/event-stream",
+          "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Sunny and\"}],\"role\":\"model\"},\"index\":0}]}\r\n\r\n"));
+    }
+
+    /** promptTokenCount includes the cached tokens, as canonical input does. */
+    private static String response(String part) {
+      return "{\"candidates\":[{\"content\":{\"parts\":[" + part + "],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],"
+          + "\"usageMetadata\":{\"promptTokenCount\":50,\"candidatesTokenCount\":13,\"totalTokenCount\":63,\"cachedContentTokenCount\":6},"
+          + "\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"conformance-1\"}";
+    }
+
+    @Override String callId() { return null; }
+
+    @Override ResultSeen expectedResult() { return new ResultSeen(null, Fixtures.TOOL_NAME, Fixtures.TOOL_RESULT); }
+
+    @Override Usage usage() { return new Usage(50, 13, 6, 0, 0); }
+
+    @Override int requestCount() { return mock.requests().size(); }
+
+    @Override
+    WireRequest request(int fromEnd) {
+      List<MockGeminiServer.Received> all = mock.requests();
+      MockGeminiServer.Received received = all.get(all.size() - 1 - fromEnd);
+      JsonNode body = received.body();
+      StringBuilder system = new StringBuilder();
+      for (JsonNode p : body.at("/systemInstruction/parts")) system.append(p.path("text").asText());
+      List<String> userTexts = new ArrayList<>();
+      List<Call> calls = new ArrayList<>();
+      List<ResultSeen> results = new ArrayList<>();
+      List<ImageSeen> images = new ArrayList<>();
+      for (JsonNode content : body.path("contents")) {
+        boolean user = !content.path("role").asText("user").equals("model");
+        for (JsonNode p : content.path("parts")) {
+          if (p.has("text") && user) userTexts.add(p.get("text").asText());
+          if (p.has("inlineData")) images.add(new ImageSeen(p.at("/inlineData/mimeType").asText(), p.at("/inlineData/data").asText()));
+          if (p.has("functionCall")) calls.add(new Call(text(p.at("/functionCall/id")), p.at("/functionCall/name").asText(), p.at("/functionCall/args")));
+          if (p.has("functionResponse")) {
+            JsonNode response = p.at("/functionResponse/response");
+            results.add(new ResultSeen(text(p.at("/functionResponse/id")), p.at("/functionResponse/name").asText(),
+                response.has("output") ? response.get("output").asText() : Json.text(response)));
+          }
+        }
+      }
+      List<ToolSeen> tools = new ArrayList<>();
+      for (JsonNode t : body.path("tools")) {
+        for (JsonNode d : t.path("functionDeclarations")) {
+          tools.add(new ToolSeen(d.path("name").asText(), text(d.path("description")), d.has("parametersJsonSchema") ? d.get("parametersJsonSchema") : d.path("parameters")));
+        }
+      }
+      return new WireRequest(received.model(), system.isEmpty() ? null : system.toString(), userTexts, tools, calls, results, images);
+    }
+
+    @Override public void close() { MockUpstreamBase.await(mock.close()); }
   }
 }
