@@ -70,6 +70,7 @@ class ConformanceMatrixTest {
 
   private static void cell(InboundClient client, Upstream upstream, Scenario scenario, boolean stream) {
     int before = upstream.requestCount();
+    upstream.streamed(stream);
     if (scenario == Scenario.TOOL_ROUND_TRIP) {
       upstream.scriptToolCall();
       upstream.scriptText(Fixtures.FINAL_ANSWER);

@@ -47,6 +47,9 @@ abstract class Upstream implements AutoCloseable {
 
   abstract ProviderConfig config();
 
+  /** Whether the calls scripted next are streamed: only mocks that cannot tell from the request (Gemini's, per reply) care. */
+  void streamed(boolean stream) {}
+
   /** The next chat call is answered with {@code text} and {@link #usage()}. */
   abstract void scriptText(String text);
 
@@ -392,7 +395,24 @@ abstract class Upstream implements AutoCloseable {
 
     @Override ProviderConfig config() { return ProviderConfig.simple(name, "gemini", mock.baseUrl(), List.of(KEY), List.of()); }
 
-    @Override void scriptText(String text) { mock.reply(MockGeminiServer.Reply.json(response("{\"text\":" + Json.text(Json.NODES.textNode(text)) + "}"))); }
+    private boolean stream;
+
+    @Override void streamed(boolean stream) { this.stream = stream; }
+
+    /** Streamed, the text comes in two chunks as Gemini sends it: usage so far on the first, finishReason and final usage on the last. */
+    @Override
+    void scriptText(String text) {
+      if (!stream) {
+        mock.reply(MockGeminiServer.Reply.json(response(textPart(text))));
+        return;
+      }
+      int cut = text.indexOf(' ') + 1;
+      String first = "{\"candidates\":[{\"content\":{\"parts\":[" + textPart(text.substring(0, cut)) + "],\"role\":\"model\"},\"index\":0}],"
+          + "\"usageMetadata\":{\"promptTokenCount\":50,\"totalTokenCount\":50,\"cachedContentTokenCount\":6},\"modelVersion\":\"gemini-2.5-flash\"}";
+      mock.reply(MockGeminiServer.Reply.stream(first, response(textPart(text.substring(cut)))));
+    }
+
+    private static String textPart(String text) { return "{\"text\":" + Json.text(Json.NODES.textNode(text)) + "}"; }
 
     /** Gemini's Developer API sends function calls without ids. */
     @Override void scriptToolCall() { mock.reply(MockGeminiServer.Reply.json(response("{\"functionCall\":{\"name\":\"get_weather\",\"args\":" + Fixtures.TOOL_ARGUMENTS + "}}"))); }
