@@ -316,7 +316,8 @@ final class ProxyCall {
     }
 
     void end() {
-      if (finished) return;
+      // A stream that broke before its first byte is being retried: this attempt has nothing left to end.
+      if (finished || isBroken) return;
       flush(upstreamResponse);
       if (!responseStarted) startResponse(200, inbound.streamContentType(request));
       attemptEnded(attempt, t0, 200, null);

@@ -1,6 +1,7 @@
 package io.junction.conformance;
 
 import static io.junction.conformance.Fixtures.json;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
@@ -72,8 +73,17 @@ abstract class InboundClient {
   /** The protocol's finish reason for a plain answer and for a tool-calling one. */
   abstract String finishWord(boolean toolCall);
 
-  /** The raw HTTP call of a streamed plain question: path and body, for checking stream shapes byte by byte. */
-  abstract RawCall rawStream(String model);
+  /** The raw HTTP calls of a streamed plain question (one per stream framing the protocol has), for checking stream shapes byte by byte. */
+  abstract List<RawCall> rawStreams(String model);
+
+  /** Checks that a raw stream body ends in the protocol's own in-stream error, with no clean end after it. */
+  abstract void assertEndsInError(RawCall call, String body);
+
+  /** The JSON after the last {@code data: } of an SSE body. */
+  static com.fasterxml.jackson.databind.JsonNode lastSseData(String body) {
+    String stripped = body.strip();
+    return json(stripped.substring(stripped.lastIndexOf("data: ") + "data: ".length()));
+  }
 
   record RawCall(String path, Map<String, String> headers, String body) {}
 
@@ -160,10 +170,17 @@ abstract class InboundClient {
     }
 
     @Override
-    RawCall rawStream(String model) {
+    List<RawCall> rawStreams(String model) {
       String body = Json.text(Json.object().put("model", model).put("stream", true)
           .set("messages", Json.array().add(Json.object().put("role", "user").put("content", Fixtures.QUESTION))));
-      return new RawCall("/v1/chat/completions", Map.of("authorization", "Bearer " + TestGateway.MASTER_KEY), body);
+      return List.of(new RawCall("/v1/chat/completions", Map.of("authorization", "Bearer " + TestGateway.MASTER_KEY), body));
+    }
+
+    /** An error object as the last data payload, and no [DONE]. */
+    @Override
+    void assertEndsInError(RawCall call, String body) {
+      assertThat(body).doesNotContain("[DONE]");
+      assertThat(lastSseData(body).path("error").path("message").asText()).isNotBlank();
     }
   }
 
@@ -246,10 +263,17 @@ abstract class InboundClient {
     }
 
     @Override
-    RawCall rawStream(String model) {
+    List<RawCall> rawStreams(String model) {
       String body = Json.text(Json.object().put("model", model).put("max_tokens", 256).put("stream", true)
           .set("messages", Json.array().add(Json.object().put("role", "user").put("content", Fixtures.QUESTION))));
-      return new RawCall("/v1/messages", Map.of("x-api-key", TestGateway.MASTER_KEY, "anthropic-version", "2023-06-01"), body);
+      return List.of(new RawCall("/v1/messages", Map.of("x-api-key", TestGateway.MASTER_KEY, "anthropic-version", "2023-06-01"), body));
+    }
+
+    /** {@code event: error} as the last event, and no message_stop. */
+    @Override
+    void assertEndsInError(RawCall call, String body) {
+      assertThat(body).doesNotContain("event: message_stop");
+      assertThat(body.strip()).containsPattern("event: error\ndata: \\{\"type\":\"error\",\"error\":\\{\"type\":\"[a-z_]+\",\"message\":\"[^\"]+\"\\}\\}$");
     }
   }
 
@@ -357,11 +381,31 @@ abstract class InboundClient {
       return new Turn(parts, finish, usage);
     }
 
+    /** Both framings: SSE ({@code ?alt=sse}, what the SDKs use) and the streamed JSON array. */
     @Override
-    RawCall rawStream(String model) {
+    List<RawCall> rawStreams(String model) {
       var body = Json.object();
       body.putArray("contents").addObject().put("role", "user").putArray("parts").addObject().put("text", Fixtures.QUESTION);
-      return new RawCall("/v1beta/models/" + model + ":streamGenerateContent?alt=sse", Map.of("x-goog-api-key", TestGateway.MASTER_KEY), Json.text(body));
+      String path = "/v1beta/models/" + model + ":streamGenerateContent";
+      Map<String, String> key = Map.of("x-goog-api-key", TestGateway.MASTER_KEY);
+      return List.of(new RawCall(path + "?alt=sse", key, Json.text(body)), new RawCall(path, key, Json.text(body)));
+    }
+
+    /** A Google error object as the last element (SSE event or array element); an array is left unclosed. */
+    @Override
+    void assertEndsInError(RawCall call, String body) {
+      com.fasterxml.jackson.databind.JsonNode last;
+      if (call.path().endsWith("alt=sse")) {
+        last = lastSseData(body);
+      } else {
+        String stripped = body.strip();
+        assertThat(stripped).startsWith("[").doesNotEndWith("]");
+        last = json(stripped.substring(Math.max(stripped.lastIndexOf(",\r\n{") + 3, 1)));
+      }
+      var error = last.path("error");
+      assertThat(error.path("code").asInt()).isEqualTo(502);
+      assertThat(error.path("status").asText()).isNotBlank();
+      assertThat(error.path("message").asText()).isNotBlank();
     }
   }
 }

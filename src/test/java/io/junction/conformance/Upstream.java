@@ -59,6 +59,9 @@ abstract class Upstream implements AutoCloseable {
   /** The next streamed chat call sends some text, then breaks before the stream's end. */
   abstract void scriptBrokenStream();
 
+  /** The next streamed chat call gets a 200 and headers, then the stream ends without one event. */
+  abstract void scriptEmptyStream();
+
   /** The tool call id this upstream's scripted tool call carries (null if its wire has none). */
   abstract String callId();
 
@@ -107,6 +110,8 @@ abstract class Upstream implements AutoCloseable {
     @Override void scriptToolCall() { mock.enqueue(MockOpenAiServer.Reply.text("unused: the mock answers offered tools with a call")); }
 
     @Override void scriptBrokenStream() { mock.enqueue(MockOpenAiServer.Reply.mode(MockOpenAiServer.Reply.Mode.CUT_MID_STREAM)); }
+
+    @Override void scriptEmptyStream() { mock.enqueue(MockOpenAiServer.Reply.mode(MockOpenAiServer.Reply.Mode.EMPTY_STREAM)); }
 
     @Override String callId() { return "call_mock1"; }
 
@@ -180,6 +185,8 @@ abstract class Upstream implements AutoCloseable {
     }
 
     @Override void scriptBrokenStream() { mock.enqueue(MockAnthropicServer.Reply.text("Sunny and").truncated()); }
+
+    @Override void scriptEmptyStream() { mock.enqueue(MockAnthropicServer.Reply.empty().noEvents()); }
 
     @Override String callId() { return "toolu_01ConformanceMatrix"; }
 
@@ -261,6 +268,8 @@ abstract class Upstream implements AutoCloseable {
       mock.raw(200, "text/event-stream", Buffer.buffer(sse.substring(0, sse.indexOf("event: content-end"))));
     }
 
+    @Override void scriptEmptyStream() { mock.raw(200, "text/event-stream"); }
+
     @Override String callId() { return "get_weather_k7r3m2q9x1"; }
 
     @Override Usage usage() { return new Usage(30, 9); }
@@ -340,6 +349,8 @@ abstract class Upstream implements AutoCloseable {
       mock.raw(200, "application/vnd.amazon.eventstream", frames.subList(0, frames.size() - 3).toArray(Buffer[]::new));
     }
 
+    @Override void scriptEmptyStream() { mock.raw(200, "application/vnd.amazon.eventstream"); }
+
     @Override String callId() { return "tooluse_Kx7aQ2rTzW9mN4bVcL1eYg"; }
 
     /** Bedrock counts input without cache reads, like Anthropic. */
@@ -417,12 +428,14 @@ abstract class Upstream implements AutoCloseable {
     /** Gemini's Developer API sends function calls without ids. */
     @Override void scriptToolCall() { mock.reply(MockGeminiServer.Reply.json(response("{\"functionCall\":{\"name\":\"get_weather\",\"args\":" + Fixtures.TOOL_ARGUMENTS + "}}"))); }
 
-    /** One chunk of text, then the stream ends without a finishReason. */
+    /** Two chunks of text (so the first reaches the client), then the stream ends without a finishReason. */
     @Override
     void scriptBrokenStream() {
-      mock.reply(MockGeminiServer.Reply.raw(200, "text/event-stream",
-          "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Sunny and\"}],\"role\":\"model\"},\"index\":0}]}\r\n\r\n"));
+      String chunk = "data: {\"candidates\":[{\"content\":{\"parts\":[%s],\"role\":\"model\"},\"index\":0}]}\r\n\r\n";
+      mock.reply(MockGeminiServer.Reply.raw(200, "text/event-stream", chunk.formatted(textPart("Sunny ")) + chunk.formatted(textPart("and"))));
     }
+
+    @Override void scriptEmptyStream() { mock.reply(MockGeminiServer.Reply.raw(200, "text/event-stream", "")); }
 
     /** promptTokenCount includes the cached tokens, as canonical input does. */
     private static String response(String part) {

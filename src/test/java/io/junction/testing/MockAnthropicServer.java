@@ -303,6 +303,10 @@ public final class MockAnthropicServer implements AutoCloseable {
   private static void stream(HttpServerResponse resp, Reply reply, String model) {
     resp.setStatusCode(200).putHeader("content-type", "text/event-stream; charset=utf-8")
         .putHeader("cache-control", "no-cache").setChunked(true);
+    if (reply.noEvents) {
+      resp.end();
+      return;
+    }
     ObjectNode start = NODES.objectNode().put("type", "message_start");
     ObjectNode message = reply.envelope(model);
     message.putArray("content");
@@ -437,6 +441,7 @@ public final class MockAnthropicServer implements AutoCloseable {
     private String errorMessage;
     private boolean truncated;
     private String[] midStreamError;
+    private boolean noEvents;
 
     public static Reply text(String text) { return new Reply().addText(text); }
 
@@ -510,6 +515,12 @@ public final class MockAnthropicServer implements AutoCloseable {
     /** Streams end after message_delta, without message_stop. */
     public Reply truncated() {
       truncated = true;
+      return this;
+    }
+
+    /** Streams send the 200 and headers, then end without a single event. */
+    public Reply noEvents() {
+      noEvents = true;
       return this;
     }
 
