@@ -15,6 +15,18 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.TextBlockParam;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.UrlImageSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.genai.Client;
+import com.google.genai.errors.ApiException;
+import com.google.genai.types.AutomaticFunctionCallingConfig;
+import com.google.genai.types.Content;
+import com.google.genai.types.FunctionDeclaration;
+import com.google.genai.types.FunctionResponse;
+import com.google.genai.types.GenerateContentConfig;
+import com.google.genai.types.GenerateContentResponse;
+import com.google.genai.types.GenerateContentResponseUsageMetadata;
+import com.google.genai.types.HttpOptions;
+import com.google.genai.types.Part;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
@@ -80,7 +92,7 @@ abstract class InboundClient {
   abstract void assertEndsInError(RawCall call, String body);
 
   /** The JSON after the last {@code data: } of an SSE body. */
-  static com.fasterxml.jackson.databind.JsonNode lastSseData(String body) {
+  static JsonNode lastSseData(String body) {
     String stripped = body.strip();
     return json(stripped.substring(stripped.lastIndexOf("data: ") + "data: ".length()));
   }
@@ -280,12 +292,12 @@ abstract class InboundClient {
   // ---- Gemini generateContent (google-genai)
 
   static final class Gemini extends InboundClient {
-    private final com.google.genai.Client client;
+    private final Client client;
 
     Gemini(String gatewayUrl) {
       super("gemini", gatewayUrl);
-      client = com.google.genai.Client.builder().apiKey(TestGateway.MASTER_KEY)
-          .httpOptions(com.google.genai.types.HttpOptions.builder().baseUrl(gatewayUrl).apiVersion("v1beta").build()).build();
+      client = Client.builder().apiKey(TestGateway.MASTER_KEY)
+          .httpOptions(HttpOptions.builder().baseUrl(gatewayUrl).apiVersion("v1beta").build()).build();
     }
 
     @Override boolean requiresCallIds() { return false; }
@@ -295,54 +307,54 @@ abstract class InboundClient {
 
     @Override
     int statusOf(Throwable error) {
-      if (error instanceof com.google.genai.errors.ApiException e) return e.code();
+      if (error instanceof ApiException e) return e.code();
       throw new AssertionError("not a Gemini API error", error);
     }
 
     @Override
     List<Answer> run(String model, Scenario scenario, boolean stream) {
-      var config = com.google.genai.types.GenerateContentConfig.builder();
-      if (scenario == Scenario.SYSTEM_PROMPT) config.systemInstruction(com.google.genai.types.Content.fromParts(com.google.genai.types.Part.fromText(Fixtures.SYSTEM_PROMPT)));
-      List<com.google.genai.types.Content> contents = new ArrayList<>();
+      var config = GenerateContentConfig.builder();
+      if (scenario == Scenario.SYSTEM_PROMPT) config.systemInstruction(Content.fromParts(Part.fromText(Fixtures.SYSTEM_PROMPT)));
+      List<Content> contents = new ArrayList<>();
       contents.add(scenario == Scenario.IMAGE
-          ? userTurn(com.google.genai.types.Part.fromText(Fixtures.IMAGE_QUESTION),
-              com.google.genai.types.Part.fromBytes(java.util.Base64.getDecoder().decode(Fixtures.PNG_BASE64), "image/png"))
-          : userTurn(com.google.genai.types.Part.fromText(Fixtures.QUESTION)));
+          ? userTurn(Part.fromText(Fixtures.IMAGE_QUESTION),
+              Part.fromBytes(java.util.Base64.getDecoder().decode(Fixtures.PNG_BASE64), "image/png"))
+          : userTurn(Part.fromText(Fixtures.QUESTION)));
       if (scenario != Scenario.TOOL_ROUND_TRIP) return List.of(call(model, contents, config.build(), stream).answer());
 
-      config.tools(com.google.genai.types.Tool.builder().functionDeclarations(com.google.genai.types.FunctionDeclaration.builder()
+      config.tools(com.google.genai.types.Tool.builder().functionDeclarations(FunctionDeclaration.builder()
           .name(Fixtures.TOOL_NAME).description(Fixtures.TOOL_DESCRIPTION)
           .parametersJsonSchema(Json.MAPPER.convertValue(Fixtures.toolSchema(), Map.class)).build()).build())
-          .automaticFunctionCalling(com.google.genai.types.AutomaticFunctionCallingConfig.builder().disable(true).build());
+          .automaticFunctionCalling(AutomaticFunctionCallingConfig.builder().disable(true).build());
       Turn first = call(model, contents, config.build(), stream);
       Answer firstAnswer = first.answer();
       Call toolCall = firstAnswer.calls().get(0);
       contents.add(first.modelTurn());
-      var response = com.google.genai.types.FunctionResponse.builder().name(toolCall.name()).response(Map.of("output", Fixtures.TOOL_RESULT));
+      var response = FunctionResponse.builder().name(toolCall.name()).response(Map.of("output", Fixtures.TOOL_RESULT));
       if (toolCall.id() != null) response.id(toolCall.id());
-      contents.add(userTurn(com.google.genai.types.Part.builder().functionResponse(response.build()).build()));
+      contents.add(userTurn(Part.builder().functionResponse(response.build()).build()));
       return List.of(firstAnswer, call(model, contents, config.build(), stream).answer());
     }
 
     @Override
     Answer askWithImageUrl(String model) {
-      return call(model, List.of(userTurn(com.google.genai.types.Part.fromText(Fixtures.IMAGE_QUESTION),
-          com.google.genai.types.Part.fromUri(Fixtures.IMAGE_URL, "image/png"))), null, false).answer();
+      return call(model, List.of(userTurn(Part.fromText(Fixtures.IMAGE_QUESTION),
+          Part.fromUri(Fixtures.IMAGE_URL, "image/png"))), null, false).answer();
     }
 
     @Override
     Answer askForTwoChoices(String model) {
-      return call(model, List.of(userTurn(com.google.genai.types.Part.fromText(Fixtures.QUESTION))),
-          com.google.genai.types.GenerateContentConfig.builder().candidateCount(2).build(), false).answer();
+      return call(model, List.of(userTurn(Part.fromText(Fixtures.QUESTION))),
+          GenerateContentConfig.builder().candidateCount(2).build(), false).answer();
     }
 
-    private static com.google.genai.types.Content userTurn(com.google.genai.types.Part... parts) {
-      return com.google.genai.types.Content.builder().role("user").parts(List.of(parts)).build();
+    private static Content userTurn(Part... parts) {
+      return Content.builder().role("user").parts(List.of(parts)).build();
     }
 
     /** One answer, streamed chunks folded together: the model turn (for the history) and its finish reason and usage. */
-    private record Turn(List<com.google.genai.types.Part> parts, String finishReason, com.google.genai.types.GenerateContentResponseUsageMetadata usage) {
-      com.google.genai.types.Content modelTurn() { return com.google.genai.types.Content.builder().role("model").parts(parts).build(); }
+    private record Turn(List<Part> parts, String finishReason, GenerateContentResponseUsageMetadata usage) {
+      Content modelTurn() { return Content.builder().role("model").parts(parts).build(); }
 
       Answer answer() {
         StringBuilder text = new StringBuilder();
@@ -359,11 +371,11 @@ abstract class InboundClient {
       }
     }
 
-    private Turn call(String model, List<com.google.genai.types.Content> contents, com.google.genai.types.GenerateContentConfig config, boolean stream) {
-      List<com.google.genai.types.Part> parts = new ArrayList<>();
+    private Turn call(String model, List<Content> contents, GenerateContentConfig config, boolean stream) {
+      List<Part> parts = new ArrayList<>();
       String finish = null;
-      com.google.genai.types.GenerateContentResponseUsageMetadata usage = null;
-      List<com.google.genai.types.GenerateContentResponse> responses = new ArrayList<>();
+      GenerateContentResponseUsageMetadata usage = null;
+      List<GenerateContentResponse> responses = new ArrayList<>();
       if (stream) {
         try (var s = client.models.generateContentStream(model, contents, config)) {
           s.forEach(responses::add);
@@ -394,7 +406,7 @@ abstract class InboundClient {
     /** A Google error object as the last element (SSE event or array element); an array is left unclosed. */
     @Override
     void assertEndsInError(RawCall call, String body) {
-      com.fasterxml.jackson.databind.JsonNode last;
+      JsonNode last;
       if (call.path().endsWith("alt=sse")) {
         last = lastSseData(body);
       } else {
