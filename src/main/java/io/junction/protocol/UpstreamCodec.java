@@ -27,4 +27,12 @@ public interface UpstreamCodec {
    * {@code clientWantsUsage} is OpenAI's {@code stream_options.include_usage} as the client sent it.
    */
   default StreamTap passthroughTap(boolean clientWantsUsage) { return StreamTap.decoding(streamDecoder()); }
+
+  /** The body of the provider's token-count call for this request, or null when the protocol has none. */
+  default Buffer encodeCountTokensRequest(ChatRequest request, String upstreamModel) { return null; }
+
+  /** The input-token count from the answer of a count call built by {@link #encodeCountTokensRequest}. */
+  default long decodeCountTokensResponse(Buffer body) {
+    throw new UnsupportedOperationException(protocol() + " has no token-count endpoint");
+  }
 }

@@ -34,6 +34,16 @@ public final class GeminiAdapter implements ProviderAdapter {
     return authorized(UpstreamCall.post(apiBase(provider) + "/" + modelPath(model) + method, body), provider, apiKey);
   }
 
+  /** Gemini answers a bad API key with 400 INVALID_ARGUMENT (reason API_KEY_INVALID): a 401 for the key pool. */
+  @Override
+  public int effectiveStatus(int status, Buffer body) {
+    if (status == 400 && body != null) {
+      String text = body.toString();
+      if (text.contains("API_KEY_INVALID") || text.contains("API key not valid")) return 401;
+    }
+    return status;
+  }
+
   /** {@code :countTokens} for a {@code {"generateContentRequest":…}} body (free, never billed). */
   @Override
   public UpstreamCall countTokens(ProviderConfig provider, String apiKey, String model, Buffer body) {

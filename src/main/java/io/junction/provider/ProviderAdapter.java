@@ -47,4 +47,11 @@ public interface ProviderAdapter {
     String b = provider.baseUrl() == null || provider.baseUrl().isBlank() ? defaultBaseUrl() : provider.baseUrl();
     return b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
   }
+
+  /**
+   * The status an upstream error means, for retry and key-pool decisions (the client still sees
+   * the upstream's own status). Providers that report a bad key as something other than 401/403
+   * translate it here.
+   */
+  default int effectiveStatus(int status, Buffer body) { return status; }
 }

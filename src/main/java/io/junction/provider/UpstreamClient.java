@@ -58,6 +58,9 @@ public final class UpstreamClient {
     if (config.firstByteTimeoutMs() > 0) opts.setIdleTimeout(config.firstByteTimeoutMs());
     HttpClientAgent client = call.url().startsWith("https:") ? tls : plain;
     return client.request(opts).compose(req -> {
+      // Failures reach the caller through the response future and the response's handlers; without
+      // a handler here Vert.x also logs every deliberate reset (client gone) as an ERROR with a trace.
+      req.exceptionHandler(err -> { });
       onRequest.accept(req);
       return call.body() == null ? req.send() : req.send(call.body());
     });

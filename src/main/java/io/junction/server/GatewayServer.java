@@ -5,6 +5,7 @@ import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.InboundCodec;
 import io.junction.protocol.Protocol;
+import io.junction.protocol.anthropic.AnthropicCodec;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -83,14 +84,17 @@ public final class GatewayServer {
     router.post("/v1/chat/completions").handler(ctx -> api.chat(ctx, openai, null, null, true));
     router.post("/v1/chat").handler(ctx -> api.chat(ctx, openai, null, null, true));
     router.post("/v1/embeddings").handler(api::embeddings);
-    GeminiRoutes gemini = new GeminiRoutes(gw, api);
+    TokenCounting counting = new TokenCounting(gw);
+    GeminiRoutes gemini = new GeminiRoutes(gw, api, counting);
     router.get("/v1/models").handler(ctx -> {
       if (ClientKey.isGoogleStyle(ctx.request())) gemini.listModels(ctx);
       else api.listModels(ctx);
     });
     InboundCodec anthropic = Codecs.inbound(Protocol.ANTHROPIC);
     router.post("/v1/messages").handler(ctx -> api.chat(ctx, anthropic, null, null, true));
-    router.post("/v1/messages/count_tokens").handler(new AnthropicCountTokens(gw)::handle);
+    AnthropicCodec anthropicCodec = AnthropicCodec.INSTANCE;
+    router.post("/v1/messages/count_tokens").handler(ctx -> counting.handle(ctx, anthropicCodec,
+        anthropicCodec::decodeCountTokensRequest, anthropicCodec::encodeCountTokensResponse));
     gemini.register(router);
 
     extensions.forEach(e -> e.accept(router));

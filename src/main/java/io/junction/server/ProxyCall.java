@@ -1,6 +1,7 @@
 package io.junction.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.junction.config.ProviderConfig;
 import io.junction.protocol.ChatRequest;
 import io.junction.protocol.ChatResponse;
 import io.junction.protocol.ErrorKind;
@@ -59,7 +60,14 @@ final class ProxyCall {
   private boolean finished;
   private boolean clientGone;
   private long ttftNanos = -1;
+  /** The current attempt's one timer: its back-off delay, then its deadlines (see checkDeadlines). */
   private long attemptTimer = -1;
+  private ProviderConfig limits;
+  private long attemptNanos;
+  /** 0 until the current attempt's response head arrived; then when data last came. */
+  private long lastDataNanos;
+  /** The deadline the gateway itself cut the attempt for, so the failure reads as that, not as "Stream reset". */
+  private TimeoutException cutBy;
   private Usage usage = Usage.ZERO;
   /** End user for sticky routing: header {@code x-junction-user}, else the body's user field. */
   private String routingUser;
@@ -140,17 +148,16 @@ final class ProxyCall {
       attemptFailed(a, t0, new Failure(e, 0, false, 0));
       return;
     }
-    long total = p.config.timeoutMs();
-    if (total > 0) attemptTimer = gw.vertx().setTimer(total, id -> {
-      attemptTimer = -1;
-      if (upstreamRequest != null) upstreamRequest.reset(0, new TimeoutException("total timeout of " + total + " ms"));
-    });
+    limits = p.config;
+    attemptNanos = System.nanoTime();
+    lastDataNanos = 0;
+    checkDeadlines();
     gw.upstream().send(call, p.config, req -> {
       upstreamRequest = req;
       if (clientGone) req.reset();
     }).onComplete(ar -> {
       if (ar.succeeded()) onResponse(a, t0, ar.result());
-      else attemptFailed(a, t0, failureOf(ar.cause()));
+      else attemptFailed(a, t0, failureOf(causeOf(ar.cause())));
     });
   }
 
@@ -177,6 +184,7 @@ final class ProxyCall {
     upstreamResponse = resp;
     int status = resp.statusCode();
     Provider p = a.candidate().provider();
+    lastDataNanos = System.nanoTime(); // the head is in: from now on the idle timeout applies
     if (status >= 400) {
       resp.body().onComplete(ar -> {
         Buffer body = ar.succeeded() ? ar.result() : Buffer.buffer();
@@ -187,17 +195,16 @@ final class ProxyCall {
         e.upstreamProtocol = codec.protocol();
         long retryAfterMs = retryAfterMillis(resp);
         e.retryAfterSeconds = retryAfterMs < 0 ? -1 : (retryAfterMs + 999) / 1000;
-        attemptFailed(a, t0, new Failure(e, status, false, Math.max(0, retryAfterMs)));
+        attemptFailed(a, t0, new Failure(e, p.adapter.effectiveStatus(status, body), false, Math.max(0, retryAfterMs)));
       });
       return;
     }
-    if (p.config.idleTimeoutMs() > 0 && upstreamRequest != null) upstreamRequest.idleTimeout(p.config.idleTimeoutMs());
     if (op == Operation.CHAT && stream) {
       relayStream(a, t0, resp);
     } else {
       resp.body().onComplete(ar -> {
         if (ar.succeeded()) completeJson(a, t0, status, ar.result());
-        else attemptFailed(a, t0, failureOf(ar.cause()));
+        else attemptFailed(a, t0, failureOf(causeOf(ar.cause())));
       });
     }
   }
@@ -245,15 +252,16 @@ final class ProxyCall {
     StreamRelay relay = new StreamRelay(a, t0, encoder);
     resp.handler(chunk -> {
       if (finished) return;
+      lastDataNanos = System.nanoTime();
       if (passthrough) {
         relay.write(tap.relay(chunk));
         if (tap.error() != null) relay.broken(tap.error());
       } else {
         decoder.feed(chunk, relay::onEvent);
       }
-      relay.flush(resp);
+      relay.flushSoon(resp);
     });
-    resp.exceptionHandler(err -> relay.broken(describe(err)));
+    resp.exceptionHandler(err -> relay.broken(describe(causeOf(err))));
     resp.endHandler(v -> {
       if (finished) return;
       if (passthrough) {
@@ -268,12 +276,13 @@ final class ProxyCall {
     });
   }
 
-  /** The client side of one relayed stream: buffers what one upstream chunk produced, then writes it. */
+  /** The client side of one relayed stream: buffers what the upstream chunks produced, then writes it. */
   private final class StreamRelay {
     private final Attempt attempt;
     private final long t0;
     private final StreamEncoder encoder;
     private Buffer pending = Buffer.buffer();
+    private boolean flushQueued;
     private boolean isBroken;
 
     StreamRelay(Attempt attempt, long t0, StreamEncoder encoder) {
@@ -300,13 +309,23 @@ final class ProxyCall {
 
     void write(Buffer b) { if (b.length() > 0) pending.appendBuffer(b); }
 
+    /**
+     * Flushes once the event loop is done with the current socket read, not per chunk: a burst of
+     * upstream chunks (one read) then leaves in one write instead of one syscall each.
+     */
+    void flushSoon(HttpClientResponse resp) {
+      if (flushQueued || finished || pending.length() == 0) return;
+      flushQueued = true;
+      gw.vertx().runOnContext(v -> {
+        flushQueued = false;
+        if (upstreamResponse == resp) flush(resp); // else this attempt was abandoned for a retry
+      });
+    }
+
     /** Sends what is pending; pauses the upstream while the client's write queue is full. */
     void flush(HttpClientResponse resp) {
       if (finished || pending.length() == 0) return;
-      if (!responseStarted) {
-        startResponse(200, inbound.streamContentType(request));
-        ttftNanos = System.nanoTime() - startNanos;
-      }
+      startStream();
       response.write(pending);
       pending = Buffer.buffer();
       if (response.writeQueueFull()) {
@@ -318,11 +337,16 @@ final class ProxyCall {
     void end() {
       // A stream that broke before its first byte is being retried: this attempt has nothing left to end.
       if (finished || isBroken) return;
-      flush(upstreamResponse);
-      if (!responseStarted) startResponse(200, inbound.streamContentType(request));
+      startStream();
       attemptEnded(attempt, t0, 200, null);
-      response.end();
+      response.end(pending); // the last events and the closing chunk in one write
       finish(200, null);
+    }
+
+    private void startStream() {
+      if (responseStarted) return;
+      startResponse(200, inbound.streamContentType(request));
+      ttftNanos = System.nanoTime() - startNanos;
     }
 
     /** The stream broke: retry if the client has seen nothing yet, else end it visibly incomplete. */
@@ -386,6 +410,7 @@ final class ProxyCall {
     plan.failed(a, f);
     upstreamRequest = null;
     upstreamResponse = null;
+    cutBy = null;
     next(f);
   }
 
@@ -403,6 +428,38 @@ final class ProxyCall {
       attemptTimer = -1;
     }
   }
+
+  /**
+   * One timer per attempt enforces the whole-call deadline and, once the response head is in, the
+   * idle timeout (streams count each chunk as activity; a JSON body must arrive within it). It is
+   * armed for the nearest of the two and re-armed only when it fires early, so a normal call costs
+   * one timer. Vert.x's own request idle timer covers connect-to-first-byte; it is not used for the
+   * body because Vert.x only cancels it at the response head: one armed later would stay scheduled,
+   * pinning the finished request in memory, until it fired.
+   */
+  private void checkDeadlines() {
+    attemptTimer = -1;
+    long now = System.nanoTime();
+    long total = limits.timeoutMs();
+    long idle = limits.idleTimeoutMs();
+    long elapsedMs = (now - attemptNanos) / 1_000_000;
+    long quietMs = lastDataNanos == 0 ? 0 : (now - lastDataNanos) / 1_000_000;
+    if (total > 0 && elapsedMs >= total) {
+      cutUpstream(new TimeoutException("total timeout of " + total + " ms"));
+    } else if (idle > 0 && lastDataNanos != 0 && quietMs >= idle) {
+      cutUpstream(new TimeoutException("no data from upstream for " + idle + " ms"));
+    } else {
+      long next = Math.min(total > 0 ? total - elapsedMs : Long.MAX_VALUE, idle > 0 ? idle - quietMs : Long.MAX_VALUE);
+      if (next != Long.MAX_VALUE) attemptTimer = gw.vertx().setTimer(Math.max(1, next), id -> checkDeadlines());
+    }
+  }
+
+  private void cutUpstream(TimeoutException why) {
+    cutBy = why;
+    if (upstreamRequest != null) upstreamRequest.reset(0, why);
+  }
+
+  private Throwable causeOf(Throwable err) { return cutBy != null ? cutBy : err; }
 
   private void startResponse(int status, String contentType) {
     responseStarted = true;
@@ -433,8 +490,11 @@ final class ProxyCall {
     // Over HTTP/2 the stream closes as the response ends, before finish() runs: that is no disconnect.
     if (finished || response.ended()) return;
     clientGone = true;
-    if (upstreamRequest != null) upstreamRequest.reset();
+    HttpClientRequest upstream = upstreamRequest;
+    // Finished first: the reset fails the attempt at once, and a client that left is no failure of the
+    // provider's (counted as one, a load balancer's disconnects would trip its circuit breaker).
     finish(499, "client closed the connection");
+    if (upstream != null) upstream.reset();
   }
 
   private void finish(int status, String error) {

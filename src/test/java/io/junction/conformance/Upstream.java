@@ -184,7 +184,7 @@ abstract class Upstream implements AutoCloseable {
       mock.enqueue(MockAnthropicServer.Reply.empty().toolUse(callId(), Fixtures.TOOL_NAME, Fixtures.TOOL_ARGUMENTS).usage(20, 7).cache(3, 0));
     }
 
-    @Override void scriptBrokenStream() { mock.enqueue(MockAnthropicServer.Reply.text("Sunny and").truncated()); }
+    @Override void scriptBrokenStream() { mock.enqueue(MockAnthropicServer.Reply.text("Sunny and").cutAfterContent()); }
 
     @Override void scriptEmptyStream() { mock.enqueue(MockAnthropicServer.Reply.empty().noEvents()); }
 
@@ -261,11 +261,11 @@ abstract class Upstream implements AutoCloseable {
 
     @Override void scriptToolCall() { mock.answer(answer(usage(), new Part.ToolCall(callId(), Fixtures.TOOL_NAME, Fixtures.TOOL_ARGUMENTS))); }
 
-    /** Cohere's events up to some text deltas, then the connection ends without message-end. */
+    /** Cohere's events up to some text deltas, then the connection drops before message-end. */
     @Override
     void scriptBrokenStream() {
       String sse = MockCohereServer.sse(answer(usage(), new Part.Text(Fixtures.ANSWER)));
-      mock.raw(200, "text/event-stream", Buffer.buffer(sse.substring(0, sse.indexOf("event: content-end"))));
+      mock.cut("text/event-stream", Buffer.buffer(sse.substring(0, sse.indexOf("event: content-end"))));
     }
 
     @Override void scriptEmptyStream() { mock.raw(200, "text/event-stream"); }
@@ -342,11 +342,11 @@ abstract class Upstream implements AutoCloseable {
 
     @Override void scriptToolCall() { mock.answer(answer(usage(), new Part.ToolCall(callId(), Fixtures.TOOL_NAME, Fixtures.TOOL_ARGUMENTS))); }
 
-    /** ConverseStream frames up to the text deltas; no contentBlockStop, messageStop or metadata. */
+    /** ConverseStream frames up to the text deltas, then the connection drops: no contentBlockStop, messageStop or metadata. */
     @Override
     void scriptBrokenStream() {
       List<Buffer> frames = MockBedrockServer.frames(answer(usage(), new Part.Text(Fixtures.ANSWER)));
-      mock.raw(200, "application/vnd.amazon.eventstream", frames.subList(0, frames.size() - 3).toArray(Buffer[]::new));
+      mock.cut("application/vnd.amazon.eventstream", frames.subList(0, frames.size() - 3).toArray(Buffer[]::new));
     }
 
     @Override void scriptEmptyStream() { mock.raw(200, "application/vnd.amazon.eventstream"); }
@@ -428,11 +428,11 @@ abstract class Upstream implements AutoCloseable {
     /** Gemini's Developer API sends function calls without ids. */
     @Override void scriptToolCall() { mock.reply(MockGeminiServer.Reply.json(response("{\"functionCall\":{\"name\":\"get_weather\",\"args\":" + Fixtures.TOOL_ARGUMENTS + "}}"))); }
 
-    /** Two chunks of text (so the first reaches the client), then the stream ends without a finishReason. */
+    /** Two chunks of text, then the connection drops before a finishReason. */
     @Override
     void scriptBrokenStream() {
       String chunk = "data: {\"candidates\":[{\"content\":{\"parts\":[%s],\"role\":\"model\"},\"index\":0}]}\r\n\r\n";
-      mock.reply(MockGeminiServer.Reply.raw(200, "text/event-stream", chunk.formatted(textPart("Sunny ")) + chunk.formatted(textPart("and"))));
+      mock.reply(new MockGeminiServer.Reply.Cut("text/event-stream", chunk.formatted(textPart("Sunny ")) + chunk.formatted(textPart("and"))));
     }
 
     @Override void scriptEmptyStream() { mock.reply(MockGeminiServer.Reply.raw(200, "text/event-stream", "")); }

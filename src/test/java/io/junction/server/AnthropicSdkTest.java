@@ -160,14 +160,17 @@ class AnthropicSdkTest {
   void countTokensAsksAnthropicAndEstimatesForOthers() {
     anthropicUpstream.countTokensAnswer(17);
     MessageCountTokensParams.Builder count = MessageCountTokensParams.builder().addUserMessage("Hello, world").system("Be brief.");
-    assertThat(anthropic.messages().countTokens(count.model("claude-sonnet-4-5").build()).inputTokens()).isEqualTo(17);
+    var counted = anthropic.messages().withRawResponse().countTokens(count.model("claude-sonnet-4-5").build());
+    assertThat(counted.parse().inputTokens()).isEqualTo(17);
+    assertThat(counted.headers().values("x-junction-token-count")).containsExactly("provider");
     var sent = anthropicUpstream.lastRequest();
     assertThat(sent.path()).isEqualTo("/v1/messages/count_tokens");
     assertThat(sent.body().get("system").asText()).isEqualTo("Be brief.");
 
     int openAiCalls = openAiUpstream.received.size();
-    long estimate = anthropic.messages().countTokens(count.model("gpt-4o").build()).inputTokens();
-    assertThat(estimate).isBetween(5L, 30L);
+    var estimated = anthropic.messages().withRawResponse().countTokens(count.model("gpt-4o").build());
+    assertThat(estimated.parse().inputTokens()).isBetween(5L, 30L);
+    assertThat(estimated.headers().values("x-junction-token-count")).containsExactly("estimate");
     assertThat(openAiUpstream.received).hasSize(openAiCalls);
   }
 

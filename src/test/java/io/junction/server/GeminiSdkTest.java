@@ -63,7 +63,9 @@ class GeminiSdkTest {
     openAiUpstream = new MockOpenAiServer(vertx);
     gateway = TestGateway.withProviders(
         ProviderConfig.simple("google", "gemini", geminiUpstream.baseUrl(), List.of(GEMINI_KEY), List.of("gemini-2.5-flash")),
-        ProviderConfig.simple("openai", "openai", openAiUpstream.baseUrl(), List.of(MockOpenAiServer.KEY), List.of("gpt-4o")));
+        ProviderConfig.simple("openai", "openai", openAiUpstream.baseUrl(), List.of(MockOpenAiServer.KEY), List.of("gpt-4o")),
+        ProviderConfig.simple("google-pool", "gemini", geminiUpstream.baseUrl(), List.of("AIza-revoked", GEMINI_KEY),
+            List.of("pooled-flash=gemini-2.5-flash")));
     genai = Client.builder().apiKey(TestGateway.MASTER_KEY)
         .httpOptions(HttpOptions.builder().baseUrl(gateway.url()).build()).build();
     openai = OpenAIOkHttpClient.builder().apiKey(TestGateway.MASTER_KEY).baseUrl(gateway.url() + "/v1").maxRetries(0).build();
@@ -94,6 +96,18 @@ class GeminiSdkTest {
     MockGeminiServer.Received sent = geminiUpstream.requests().get(geminiUpstream.requests().size() - 1);
     assertThat(sent.headers().get("x-goog-api-key")).isEqualTo(GEMINI_KEY);
     assertThat(sent.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
+  }
+
+  @Test
+  void aKeyGeminiCallsInvalidIsTakenOutAndTheNextKeyServes() {
+    int before = geminiUpstream.requests().size();
+    GenerateContentResponse r = genai.models.generateContent("pooled-flash", "Hello", null);
+    assertThat(r.text()).isNotBlank();
+    var sent = geminiUpstream.requests().subList(before, geminiUpstream.requests().size());
+    assertThat(sent).extracting(q -> q.headers().get("x-goog-api-key")).containsExactly("AIza-revoked", GEMINI_KEY);
+    var keys = gateway.junction.gateway().resolver().health().provider("google-pool").path("keys");
+    assertThat(keys.get(0).path("state").asText()).isEqualTo("revoked");
+    assertThat(keys.get(1).path("state").asText()).isEqualTo("active");
   }
 
   @Test

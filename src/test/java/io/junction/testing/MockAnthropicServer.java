@@ -324,6 +324,11 @@ public final class MockAnthropicServer implements AutoCloseable {
       }
       streamBlock(resp, i, reply.blocks.get(i));
     }
+    if (reply.cut) {
+      // The connection drops a moment after the content blocks: a stream broken mid-way.
+      Vertx.currentContext().owner().setTimer(20, id -> resp.reset());
+      return;
+    }
     if (reply.midStreamError != null && reply.blocks.isEmpty()) {
       sse(resp, "error", errorBody(reply.midStreamError[0], reply.midStreamError[1]));
       resp.end();
@@ -442,6 +447,7 @@ public final class MockAnthropicServer implements AutoCloseable {
     private boolean truncated;
     private String[] midStreamError;
     private boolean noEvents;
+    private boolean cut;
 
     public static Reply text(String text) { return new Reply().addText(text); }
 
@@ -515,6 +521,12 @@ public final class MockAnthropicServer implements AutoCloseable {
     /** Streams end after message_delta, without message_stop. */
     public Reply truncated() {
       truncated = true;
+      return this;
+    }
+
+    /** Streams send message_start and the content blocks, then the connection drops (no message_delta, no message_stop). */
+    public Reply cutAfterContent() {
+      cut = true;
       return this;
     }
 

@@ -80,11 +80,13 @@ public final class AnthropicCodec implements InboundCodec, UpstreamCodec {
   }
 
   /** The body for {@code POST /v1/messages/count_tokens}. */
+  @Override
   public Buffer encodeCountTokensRequest(ChatRequest request, String upstreamModel) {
     return Json.buffer(AnthropicRequestEncoder.encodeCountTokens(request, upstreamModel));
   }
 
   /** {@code input_tokens} of a count_tokens answer; 502 on garbage. */
+  @Override
   public long decodeCountTokensResponse(Buffer body) {
     JsonNode tokens = Json.parseUpstream(body).path("input_tokens");
     if (!tokens.canConvertToLong() || !tokens.isIntegralNumber()) {

@@ -94,6 +94,7 @@ public final class GeminiCodec implements InboundCodec, UpstreamCodec {
   }
 
   /** The upstream {@code :countTokens} body: the whole request, so system prompt and tools count too. */
+  @Override
   public Buffer encodeCountTokensRequest(ChatRequest request, String upstreamModel) {
     ObjectNode inner = GeminiRequestEncoder.encode(request, upstreamModel);
     inner.put("model", "models/" + upstreamModel);
@@ -103,6 +104,7 @@ public final class GeminiCodec implements InboundCodec, UpstreamCodec {
   }
 
   /** {@code totalTokens} of an upstream {@code :countTokens} answer; a 502 on garbage. */
+  @Override
   public long decodeCountTokensResponse(Buffer body) {
     JsonNode total = Json.parseUpstream(body).get("totalTokens");
     if (total == null || !total.canConvertToLong()) throw GatewayException.badGateway("Gemini countTokens answered without totalTokens");

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
  */
 final class OpenAiStreamTap implements StreamTap {
   private static final byte[] USAGE = "\"usage\":".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] USAGE_SPACED = "\"usage\": ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] FINISH = "\"finish_reason\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] FINISH_SPACED = "\"finish_reason\": \"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
@@ -32,6 +31,7 @@ final class OpenAiStreamTap implements StreamTap {
   @Override
   public Buffer relay(Buffer chunk) {
     byte[] b = chunk.getBytes();
+    boolean whole = pending == null; // the chunk starts at an event boundary
     if (pending != null) {
       byte[] joined = new byte[pending.length + b.length];
       System.arraycopy(pending, 0, joined, 0, pending.length);
@@ -39,19 +39,22 @@ final class OpenAiStreamTap implements StreamTap {
       b = joined;
       pending = null;
     }
-    Buffer out = Buffer.buffer(b.length);
+    Buffer out = null; // allocated only once an event is dropped; until then the input is the output
     int start = 0;
     while (start < b.length) {
       int end = eventEnd(b, start);
       if (end < 0) break;
-      if (inspect(b, start, end)) out.appendBytes(b, start, end - start);
+      boolean forward = inspect(b, start, end);
+      if (!forward && out == null) out = Buffer.buffer(b.length).appendBytes(b, 0, start);
+      if (forward && out != null) out.appendBytes(b, start, end - start);
       start = end;
     }
     if (start < b.length) {
       pending = new byte[b.length - start];
       System.arraycopy(b, start, pending, 0, pending.length);
     }
-    return out;
+    if (out != null) return out;
+    return whole && start == b.length ? chunk : Buffer.buffer(b).slice(0, start);
   }
 
   @Override
@@ -69,19 +72,32 @@ final class OpenAiStreamTap implements StreamTap {
 
   @Override public String error() { return error; }
 
-  /** Inspects one event; returns whether to forward it. */
+  /** Inspects one event in a single pass over its bytes; returns whether to forward it. */
   private boolean inspect(byte[] b, int from, int to) {
-    if (indexOf(b, from, to, DONE) >= 0) {
+    boolean sawDone = false;
+    boolean sawError = false;
+    boolean sawUsage = false;
+    for (int i = from; i < to; i++) {
+      byte c = b[i];
+      if (c == '"') {
+        if (!finished && (startsWith(b, i, to, FINISH) || startsWith(b, i, to, FINISH_SPACED))) finished = true;
+        else if (!sawUsage && usageObjectAt(b, i, to)) sawUsage = true;
+      } else if (c == '{') {
+        sawError |= startsWith(b, i, to, ERROR);
+      } else if (c == '[') {
+        sawDone |= startsWith(b, i, to, DONE);
+      }
+    }
+    if (sawDone) {
       done = true;
       return true;
     }
-    if (!finished && (indexOf(b, from, to, FINISH) >= 0 || indexOf(b, from, to, FINISH_SPACED) >= 0)) finished = true;
-    if (indexOf(b, from, to, ERROR) >= 0) {
+    if (sawError) {
       JsonNode n = data(b, from, to);
       error = n == null ? "Upstream stream error" : n.path("error").path("message").asText("Upstream stream error");
       return true;
     }
-    if (indexOf(b, from, to, USAGE) >= 0 || indexOf(b, from, to, USAGE_SPACED) >= 0) {
+    if (sawUsage) {
       JsonNode n = data(b, from, to);
       if (n != null && n.path("usage").isObject()) {
         usage = usage.merge(OpenAiResponses.usage(n.get("usage")));
@@ -89,6 +105,17 @@ final class OpenAiStreamTap implements StreamTap {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the event carries a usage object. With usage on, OpenAI sends {@code "usage":null} in
+   * every other chunk: those are not worth parsing.
+   */
+  private static boolean usageObjectAt(byte[] b, int at, int to) {
+    if (!startsWith(b, at, to, USAGE)) return false;
+    int i = at + USAGE.length;
+    while (i < to && b[i] == ' ') i++;
+    return i < to && b[i] == '{';
   }
 
   /** The JSON of an event's data line, or null. */
@@ -112,12 +139,9 @@ final class OpenAiStreamTap implements StreamTap {
     return -1;
   }
 
-  private static int indexOf(byte[] hay, int from, int to, byte[] needle) {
-    outer:
-    for (int i = from; i <= to - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-      return i;
-    }
-    return -1;
+  private static boolean startsWith(byte[] b, int at, int to, byte[] prefix) {
+    if (to - at < prefix.length) return false;
+    for (int j = 0; j < prefix.length; j++) if (b[at + j] != prefix[j]) return false;
+    return true;
   }
 }
