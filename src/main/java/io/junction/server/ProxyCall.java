@@ -275,6 +275,7 @@ final class ProxyCall {
     private final StreamEncoder encoder;
     private Buffer pending = Buffer.buffer();
     private boolean flushQueued;
+    private boolean isBroken;
 
     StreamRelay(Attempt attempt, long t0, StreamEncoder encoder) {
       this.attempt = attempt;
@@ -326,7 +327,8 @@ final class ProxyCall {
     }
 
     void end() {
-      if (finished) return;
+      // A stream that broke before its first byte is being retried: this attempt has nothing left to end.
+      if (finished || isBroken) return;
       startStream();
       attemptEnded(attempt, t0, 200, null);
       response.end(pending); // the last events and the closing chunk in one write
@@ -341,7 +343,9 @@ final class ProxyCall {
 
     /** The stream broke: retry if the client has seen nothing yet, else end it visibly incomplete. */
     void broken(String message) {
-      if (finished) return;
+      // Resetting the upstream request fires its exception handler again, synchronously: once is enough.
+      if (finished || isBroken) return;
+      isBroken = true;
       if (upstreamRequest != null) upstreamRequest.reset();
       if (!responseStarted) {
         attemptFailed(attempt, t0, new Failure(GatewayException.badGateway(message), 502, false, 0));

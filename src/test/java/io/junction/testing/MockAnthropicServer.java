@@ -303,6 +303,10 @@ public final class MockAnthropicServer implements AutoCloseable {
   private static void stream(HttpServerResponse resp, Reply reply, String model) {
     resp.setStatusCode(200).putHeader("content-type", "text/event-stream; charset=utf-8")
         .putHeader("cache-control", "no-cache").setChunked(true);
+    if (reply.noEvents) {
+      resp.end();
+      return;
+    }
     ObjectNode start = NODES.objectNode().put("type", "message_start");
     ObjectNode message = reply.envelope(model);
     message.putArray("content");
@@ -319,6 +323,11 @@ public final class MockAnthropicServer implements AutoCloseable {
         return;
       }
       streamBlock(resp, i, reply.blocks.get(i));
+    }
+    if (reply.cut) {
+      // The connection drops a moment after the content blocks: a stream broken mid-way.
+      Vertx.currentContext().owner().setTimer(20, id -> resp.reset());
+      return;
     }
     if (reply.midStreamError != null && reply.blocks.isEmpty()) {
       sse(resp, "error", errorBody(reply.midStreamError[0], reply.midStreamError[1]));
@@ -437,6 +446,8 @@ public final class MockAnthropicServer implements AutoCloseable {
     private String errorMessage;
     private boolean truncated;
     private String[] midStreamError;
+    private boolean noEvents;
+    private boolean cut;
 
     public static Reply text(String text) { return new Reply().addText(text); }
 
@@ -510,6 +521,18 @@ public final class MockAnthropicServer implements AutoCloseable {
     /** Streams end after message_delta, without message_stop. */
     public Reply truncated() {
       truncated = true;
+      return this;
+    }
+
+    /** Streams send message_start and the content blocks, then the connection drops (no message_delta, no message_stop). */
+    public Reply cutAfterContent() {
+      cut = true;
+      return this;
+    }
+
+    /** Streams send the 200 and headers, then end without a single event. */
+    public Reply noEvents() {
+      noEvents = true;
       return this;
     }
 

@@ -77,6 +77,7 @@ public final class MockCohereServer extends MockUpstreamBase {
       case Reply.Answer a -> send(req.response(), 200, "application/json", List.of(Json.buffer(json(a.response()))));
       case Reply.Error e -> sendError(req, e.status(), e.message());
       case Reply.Raw r -> send(req.response(), r.status(), r.contentType(), r.chunks());
+      case Reply.Cut c -> cut(req.response(), c);
     }
   }
 

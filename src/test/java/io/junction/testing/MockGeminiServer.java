@@ -47,6 +47,9 @@ public final class MockGeminiServer {
     /** Exact bytes, for broken streams and odd bodies. */
     record Raw(int status, String contentType, String body) implements Reply {}
 
+    /** A 200 that sends {@code body}, then drops the connection a moment later: a stream broken mid-way. */
+    record Cut(String contentType, String body) implements Reply {}
+
     static Reply text(String text) {
       return new Complete("""
           {"candidates":[{"content":{"parts":[{"text":%s}],"role":"model"},"finishReason":"STOP","index":0}],
@@ -163,6 +166,10 @@ public final class MockGeminiServer {
     Reply reply = nextReply();
     switch (reply) {
       case Reply.Raw raw -> send(req, raw);
+      case Reply.Cut cut -> {
+        req.response().setStatusCode(200).putHeader("content-type", cut.contentType()).setChunked(true).write(cut.body());
+        Vertx.currentContext().owner().setTimer(20, id -> req.response().reset());
+      }
       case Reply.Complete complete when !stream -> send(req, Reply.raw(200, "application/json", complete.json()));
       case Reply.Complete complete -> stream(req, List.of(complete.json()));
       case Reply.Stream chunks when stream -> stream(req, chunks.chunks());

@@ -30,7 +30,7 @@ public final class MockOpenAiServer implements AutoCloseable {
   /** One scripted answer. */
   public record Reply(int status, String body, MultiMap headers, Mode mode, long delayMs, String text) {
     /** SLOW_STREAM writes one event every {@link #SLOW_GAP_MS} ms (a long stream in flight). */
-    public enum Mode { NORMAL, GARBAGE, CUT_MID_STREAM, STALL_MID_STREAM, RESET, SLOW_STREAM }
+    public enum Mode { NORMAL, GARBAGE, CUT_MID_STREAM, STALL_MID_STREAM, RESET, SLOW_STREAM, EMPTY_STREAM }
 
     public static Reply text(String text) { return new Reply(200, null, null, Mode.NORMAL, 0, text); }
 
@@ -237,6 +237,7 @@ public final class MockOpenAiServer implements AutoCloseable {
     events.append("data: [DONE]\n\n");
     String all = events.toString();
     switch (r.mode()) {
+      case EMPTY_STREAM -> resp.end(); // 200 and headers, then the connection ends: no event at all
       case CUT_MID_STREAM -> {
         resp.write(all.substring(0, all.length() / 2));
         vertx.setTimer(20, id -> resp.reset());

@@ -50,6 +50,9 @@ public abstract class MockUpstreamBase implements AutoCloseable {
 
     /** Bytes sent as-is, one write per chunk (to exercise decoders with awkward splits). */
     record Raw(int status, String contentType, List<Buffer> chunks) implements Reply {}
+
+    /** A 200 stream that sends {@code chunks}, then drops the connection a moment later: broken mid-way. */
+    record Cut(String contentType, List<Buffer> chunks) implements Reply {}
   }
 
   public final List<Received> received = new CopyOnWriteArrayList<>();
@@ -86,6 +89,15 @@ public abstract class MockUpstreamBase implements AutoCloseable {
 
   public MockUpstreamBase raw(int status, String contentType, Buffer... chunks) {
     return enqueue(new Reply.Raw(status, contentType, List.of(chunks)));
+  }
+
+  public MockUpstreamBase cut(String contentType, Buffer... chunks) { return enqueue(new Reply.Cut(contentType, List.of(chunks))); }
+
+  /** Sends a {@link Reply.Cut}: the gap lets the chunks reach the gateway's client before the drop. */
+  protected void cut(HttpServerResponse resp, Reply.Cut cut) {
+    resp.setStatusCode(200).putHeader("content-type", cut.contentType()).setChunked(true);
+    cut.chunks().forEach(resp::write);
+    vertx.setTimer(20, id -> resp.reset());
   }
 
   /** The next scripted reply; a request nobody scripted is a test bug, answered 500. */

@@ -174,7 +174,19 @@ final class GeminiRequestDecoder {
     }
     pending.remove(match);
     boolean isError = payload.has("error") && !payload.has("output");
-    return new Part.ToolResult(match.id, name, List.of(new Part.Text(Json.text(payload))), isError);
+    return new Part.ToolResult(match.id, name, List.of(new Part.Text(resultText(payload, isError))), isError);
+  }
+
+  /**
+   * Gemini's convention: the "output" key holds the function's output, "error" its error details;
+   * without them the whole object is the output. Other protocols carry results as text, so the
+   * value is unwrapped ({"output":"18C"} is the result "18C") unless other keys would be lost.
+   */
+  private static String resultText(JsonNode payload, boolean isError) {
+    boolean onlyConventionalKeys = payload.size() == 1 && (payload.has("output") || payload.has("error"));
+    if (!onlyConventionalKeys) return Json.text(payload);
+    JsonNode value = payload.get(isError ? "error" : "output");
+    return value.isTextual() ? value.asText() : Json.text(value);
   }
 
   private static void systemInstruction(ObjectNode system, ChatRequest req) {

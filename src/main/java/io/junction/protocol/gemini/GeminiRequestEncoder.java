@@ -32,6 +32,8 @@ final class GeminiRequestEncoder {
   private GeminiRequestEncoder() {}
 
   static ObjectNode encode(ChatRequest req, String upstreamModel) {
+    // Only a translated request gets here (same-protocol calls are relayed), and its answer is decoded from one candidate.
+    if (req.n != null && req.n > 1) throw GatewayException.invalid("n", "Answers translated from another protocol carry one choice; 'n' (candidateCount) must be 1");
     ObjectNode body = Json.object();
     boolean gemini3 = geminiMajor(upstreamModel) >= 3;
     body.set("contents", contents(req, gemini3));
@@ -200,7 +202,6 @@ final class GeminiRequestEncoder {
       ArrayNode stops = config.putArray("stopSequences");
       req.stop.forEach(stops::add);
     }
-    if (req.n != null) config.put("candidateCount", req.n);
     if (req.seed != null) config.put("seed", (int) (long) req.seed);
     if (req.presencePenalty != null) config.put("presencePenalty", req.presencePenalty);
     if (req.frequencyPenalty != null) config.put("frequencyPenalty", req.frequencyPenalty);

@@ -227,6 +227,8 @@ final class OpenAiRequests {
   // ---- encode (canonical -> upstream) ----
 
   static ObjectNode encode(ChatRequest r, String model) {
+    // Only a translated request gets here (same-protocol calls are relayed), and its answer is decoded into one choice.
+    if (r.n != null && r.n > 1) throw GatewayException.invalid("n", "Answers translated from another protocol carry one choice; 'n' must be 1");
     ObjectNode b = Json.object();
     b.put("model", model);
     ArrayNode msgs = b.putArray("messages");
@@ -258,7 +260,6 @@ final class OpenAiRequests {
     if (r.maxTokens != null) b.put(usesMaxCompletionTokens(model) ? "max_completion_tokens" : "max_tokens", r.maxTokens);
     if (r.temperature != null) b.put("temperature", r.temperature);
     if (r.topP != null) b.put("top_p", r.topP);
-    if (r.n != null) b.put("n", r.n);
     if (r.seed != null) b.put("seed", r.seed);
     if (r.presencePenalty != null) b.put("presence_penalty", r.presencePenalty);
     if (r.frequencyPenalty != null) b.put("frequency_penalty", r.frequencyPenalty);

@@ -70,7 +70,7 @@ class GeminiRequestDecoderTest {
     Part.ToolResult result = (Part.ToolResult) req.messages.get(2).parts.get(0);
     assertThat(result.toolCallId()).isEqualTo("call_0");
     assertThat(result.name()).isEqualTo("get_weather");
-    assertThat(result.text()).isEqualTo("{\"output\":\"18C, sunny\"}");
+    assertThat(result.text()).as("Gemini's output key holds the result").isEqualTo("18C, sunny");
     assertThat(result.isError()).isFalse();
 
     assertThat(req.tools).hasSize(2);
@@ -138,6 +138,23 @@ class GeminiRequestDecoderTest {
     assertThat(req.messages.get(1).parts).extracting(p -> ((Part.ToolCall) p).id()).containsExactly("call_0", "call_1", "t-1");
     assertThat(req.messages.get(2).parts).extracting(p -> ((Part.ToolResult) p).toolCallId()).containsExactly("t-1", "call_0", "call_1");
     assertThat(((Part.ToolResult) req.messages.get(2).parts.get(2)).isError()).isTrue();
+  }
+
+  @Test
+  void functionResponsesUnwrapTheOutputAndErrorKeysOnly() {
+    ChatRequest req = decode("""
+        {"contents":[
+          {"role":"user","parts":[{"text":"go"}]},
+          {"role":"model","parts":[
+            {"functionCall":{"name":"a","args":{}}},{"functionCall":{"name":"b","args":{}}},
+            {"functionCall":{"name":"c","args":{}}},{"functionCall":{"name":"d","args":{}}}]},
+          {"role":"user","parts":[
+            {"functionResponse":{"name":"a","response":{"output":"18C"}}},
+            {"functionResponse":{"name":"b","response":{"output":{"temp":18}}}},
+            {"functionResponse":{"name":"c","response":{"error":"timeout"}}},
+            {"functionResponse":{"name":"d","response":{"output":"18C","unit":"C"}}}]}]}""");
+    assertThat(req.messages.get(2).parts).extracting(p -> ((Part.ToolResult) p).text())
+        .containsExactly("18C", "{\"temp\":18}", "timeout", "{\"output\":\"18C\",\"unit\":\"C\"}");
   }
 
   @Test

@@ -53,7 +53,7 @@ class GeminiRequestEncoderTest {
     req.topK = 20;
     req.maxTokens = 100;
     req.stop.add("STOP!");
-    req.n = 2;
+    req.n = 1;
     req.seed = 7L;
     req.presencePenalty = 0.1;
     req.frequencyPenalty = 0.2;
@@ -73,7 +73,7 @@ class GeminiRequestEncoderTest {
            "parametersJsonSchema":{"type":"object","properties":{"city":{"type":"string"}}}}]}],
          "toolConfig":{"functionCallingConfig":{"mode":"ANY","allowedFunctionNames":["get_weather"]}},
          "generationConfig":{"temperature":0.5,"topP":0.8,"topK":20,"maxOutputTokens":100,"stopSequences":["STOP!"],
-           "candidateCount":2,"seed":7,"presencePenalty":0.1,"frequencyPenalty":0.2,
+           "seed":7,"presencePenalty":0.1,"frequencyPenalty":0.2,
            "responseMimeType":"application/json","responseJsonSchema":{"type":"object"}}}"""));
   }
 
@@ -95,6 +95,14 @@ class GeminiRequestEncoderTest {
     assertThatThrownBy(() -> codec.encodeRequest(req, "gemini-2.5-flash"))
         .isInstanceOf(GatewayException.class).hasMessageContaining("call_zzz")
         .extracting(e -> ((GatewayException) e).param).isEqualTo("messages[0]");
+  }
+
+  @Test
+  void severalCandidatesAreRefusedBecauseOnlyOneIsDecoded() {
+    ChatRequest req = openAiToolConversation();
+    req.n = 2;
+    assertThatThrownBy(() -> codec.encodeRequest(req, "gemini-2.5-flash")).isInstanceOf(GatewayException.class)
+        .extracting(e -> ((GatewayException) e).param).isEqualTo("n");
   }
 
   @Test
