@@ -35,15 +35,18 @@ final class AnthropicVocabulary {
         : stopReason(reason == null ? FinishReason.STOP : reason);
   }
 
-  /** OTHER maps to pause_turn so an Anthropic round trip keeps it; ERROR has no Anthropic word. */
+  /**
+   * OTHER (an upstream's reason with no Anthropic word, e.g. Gemini's MALFORMED_FUNCTION_CALL) is
+   * end_turn: pause_turn would tell an agent loop to send the conversation again. Anthropic's own
+   * pause_turn never needs this mapping: Anthropic to Anthropic takes the fast path, unchanged.
+   */
   private static String stopReason(FinishReason reason) {
     return switch (reason) {
-      case STOP, ERROR -> "end_turn";
+      case STOP, ERROR, OTHER -> "end_turn";
       case LENGTH -> "max_tokens";
       case STOP_SEQUENCE -> "stop_sequence";
       case TOOL_CALLS -> "tool_use";
       case CONTENT_FILTER -> "refusal";
-      case OTHER -> "pause_turn";
     };
   }
 

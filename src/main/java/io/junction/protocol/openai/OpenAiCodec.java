@@ -59,7 +59,7 @@ public final class OpenAiCodec implements InboundCodec, UpstreamCodec {
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
-        if ("usage".equals(field)) usage = OpenAiResponses.usage(Json.EMBEDDED_VALUE.readTree(p));
+        if ("usage".equals(field)) usage = OpenAiResponses.usage((JsonNode) Json.EMBEDDED_VALUE.readTree(p));
         else p.skipChildren();
       }
       if (p.nextToken() != null) throw GatewayException.badGateway("Upstream answer has trailing data after its JSON");

@@ -70,13 +70,23 @@ class AnthropicResponsesTest {
   @ParameterizedTest
   @CsvSource({
       "end_turn, STOP", "max_tokens, LENGTH", "stop_sequence, STOP_SEQUENCE", "tool_use, TOOL_CALLS",
-      "refusal, CONTENT_FILTER", "pause_turn, OTHER"})
+      "refusal, CONTENT_FILTER"})
   void stopReasonsMapBothWays(String stopReason, FinishReason reason) throws Exception {
     String body = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],"
         + "\"stop_reason\":\"" + stopReason + "\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}";
     ChatResponse decoded = codec.decodeResponse(Buffer.buffer(body));
     assertThat(decoded.finishReason).isEqualTo(reason);
     assertThat(Json.parse(codec.encodeResponse(decoded, new ChatRequest())).get("stop_reason").asText()).isEqualTo(stopReason);
+  }
+
+  @Test
+  void reasonsWithoutAnAnthropicWordEndTheTurn() {
+    String body = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],"
+        + "\"stop_reason\":\"pause_turn\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}";
+    assertThat(codec.decodeResponse(Buffer.buffer(body)).finishReason).isEqualTo(FinishReason.OTHER);
+    ChatResponse other = new ChatResponse();
+    other.finishReason = FinishReason.OTHER;
+    assertThat(Json.parseUpstream(codec.encodeResponse(other, new ChatRequest())).get("stop_reason").asText()).isEqualTo("end_turn");
   }
 
   @Test

@@ -16,11 +16,10 @@ import io.junction.protocol.Usage;
 import io.junction.provider.GeminiAdapter;
 import io.junction.provider.UpstreamCall;
 import io.junction.testing.MockGeminiServer;
+import io.junction.testing.MockUpstreamBase;
 import io.junction.testing.MockGeminiServer.Reply;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,6 @@ class GeminiAdapterTest {
 
   private Vertx vertx;
   private MockGeminiServer mock;
-  private HttpClient http;
   private final GeminiAdapter adapter = new GeminiAdapter();
 
   private record Answer(int status, String contentType, Buffer body) {}
@@ -43,7 +41,6 @@ class GeminiAdapterTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     mock = MockGeminiServer.start(vertx, KEY, "gemini-2.5-flash", "gemini-2.0-flash").await();
-    http = vertx.createHttpClient();
   }
 
   @AfterEach
@@ -57,13 +54,11 @@ class GeminiAdapterTest {
         Map.of("x-extra", "1"), true, Map.of());
   }
 
-  private Answer send(UpstreamCall call) throws Exception {
-    RequestOptions options = new RequestOptions().setMethod(call.method()).setAbsoluteURI(call.url()).setHeaders(call.headers());
-    // Read the body inside the chain: on the event loop, before any of it can arrive unheard.
-    return http.request(options)
-        .compose(req -> call.body() == null ? req.send() : req.send(call.body()))
-        .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(), resp.getHeader("content-type"), body)))
-        .await();
+  private Answer send(UpstreamCall call) {
+    // The shared client helper attaches the body handlers before the request goes out, so a
+    // small answer can't complete unheard (chaining resp.body() after send() could hang).
+    MockUpstreamBase.Response r = MockUpstreamBase.send(vertx, call);
+    return new Answer(r.status(), r.headers().get("content-type"), r.body());
   }
 
   private static ChatRequest hello() {
