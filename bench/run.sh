@@ -23,19 +23,8 @@ die() { printf '[bench] %s\n' "$*" >&2; exit 1; }
 
 # ---- prerequisites ----
 
-# The newest JDK >= 21: $JAVA_HOME if it qualifies, else any under /usr/lib/jvm.
-find_jdk() {
-  local best="" best_major=0 d major
-  for d in ${JAVA_HOME:+"$JAVA_HOME"} /usr/lib/jvm/*; do
-    [ -x "$d/bin/java" ] && [ -x "$d/bin/javac" ] || continue
-    major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$d/release" 2>/dev/null)
-    [ -n "$major" ] || continue
-    if [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then best=$d; best_major=$major; fi
-  done
-  [ -n "$best" ] || die "no JDK >= 21 found (set JAVA_HOME or install one under /usr/lib/jvm)"
-  echo "$best"
-}
-export JAVA_HOME=$(find_jdk)
+# A JDK >= 21, found the same way as everywhere else in the project.
+. scripts/env.sh || die "no JDK >= 21 found (set JAVA_HOME or install one under /usr/lib/jvm)"
 JAVA=$JAVA_HOME/bin/java
 JDK_MAJOR=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")
 # From JDK 24 on, Netty only uses sun.misc.Unsafe when the JVM allows it; without it every byte

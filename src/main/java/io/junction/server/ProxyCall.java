@@ -457,10 +457,10 @@ final class ProxyCall {
     responseStarted = true;
     response.setStatusCode(status);
     Headers.common(response, requestId, lastProvider, attempts);
-    response.putHeader("content-type", contentType);
+    response.putHeader(Headers.CONTENT_TYPE, "application/json".equals(contentType) ? Headers.JSON : contentType);
     if (stream && op == Operation.CHAT) {
       response.setChunked(true);
-      response.putHeader("cache-control", "no-cache");
+      response.putHeader(Headers.CACHE_CONTROL, Headers.NO_CACHE);
     }
   }
 
@@ -471,7 +471,7 @@ final class ProxyCall {
       response.setStatusCode(e.status);
       Headers.common(response, requestId, lastProvider, attempts);
       if (e.retryAfterSeconds >= 0) response.putHeader("retry-after", Long.toString(e.retryAfterSeconds));
-      response.putHeader("content-type", "application/json");
+      response.putHeader(Headers.CONTENT_TYPE, Headers.JSON);
       boolean relayRaw = e.upstreamBody != null && e.upstreamBody.length() > 0 && e.upstreamProtocol == inbound.protocol();
       response.end(relayRaw ? e.upstreamBody : inbound.encodeError(e));
     }
