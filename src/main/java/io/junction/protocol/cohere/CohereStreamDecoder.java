@@ -1,62 +1,37 @@
 package io.junction.protocol.cohere;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.junction.protocol.Json;
-import io.junction.protocol.SseParser;
-import io.junction.protocol.StreamDecoder;
+import io.junction.protocol.SseStreamDecoder;
 import io.junction.protocol.StreamEvent;
-import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /** Cohere v2 SSE ({@code message-start} … {@code message-end}) to canonical events. */
-final class CohereStreamDecoder implements StreamDecoder {
+final class CohereStreamDecoder extends SseStreamDecoder {
 
-  private final SseParser parser = new SseParser(this::onEvent);
   /** Cohere's tool-call index to the canonical one (both count from 0, but never trust that). */
   private final Map<Integer, Integer> toolIndex = new HashMap<>();
-  private Consumer<StreamEvent> out;
   private boolean started;
-  private boolean ended;
-  private boolean failed;
 
-  @Override
-  public void feed(Buffer chunk, Consumer<StreamEvent> out) {
-    this.out = out;
-    if (!failed && !ended) parser.feed(chunk);
+  CohereStreamDecoder() {
+    super(new StreamEvent.Error("api_error", "Cohere sent a stream event that is not JSON"),
+        new StreamEvent.Error("api_error", "Cohere stream ended without message-end"));
   }
 
   @Override
-  public void finish(Consumer<StreamEvent> out) {
-    this.out = out;
-    if (failed || ended) return;
-    parser.finish();
-    if (!failed && !ended) fail("Cohere stream ended without message-end");
-  }
-
-  private void onEvent(String name, String data) {
-    if (failed || ended) return;
-    JsonNode event;
-    try {
-      event = Json.parse(data);
-    } catch (IOException e) {
-      fail("Cohere sent a stream event that is not JSON");
-      return;
-    }
+  protected void onJson(String name, JsonNode event) {
     String type = event.path("type").asText(name == null ? "" : name);
     JsonNode message = event.path("delta").path("message");
     if (!started) {
       started = true;
-      out.accept(new StreamEvent.Start(event.path("id").asText(null), null, null));
+      emit(new StreamEvent.Start(event.path("id").asText(null), null, null));
     }
     switch (type) {
       case "content-start", "content-delta" -> {
         JsonNode content = message.path("content");
         text(content.path("text"));
         if (content.path("thinking").isTextual() && !content.get("thinking").asText().isEmpty()) {
-          out.accept(new StreamEvent.ThinkingDelta(content.get("thinking").asText()));
+          emit(new StreamEvent.ThinkingDelta(content.get("thinking").asText()));
         }
       }
       case "tool-plan-delta" -> text(message.path("tool_plan"));
@@ -64,7 +39,7 @@ final class CohereStreamDecoder implements StreamDecoder {
         JsonNode call = message.path("tool_calls");
         int index = toolIndex.size();
         toolIndex.put(event.path("index").asInt(index), index);
-        out.accept(new StreamEvent.ToolCallStart(index, call.path("id").asText(), call.path("function").path("name").asText()));
+        emit(new StreamEvent.ToolCallStart(index, call.path("id").asText(), call.path("function").path("name").asText()));
         arguments(index, call);
       }
       case "tool-call-delta" -> {
@@ -78,12 +53,12 @@ final class CohereStreamDecoder implements StreamDecoder {
   }
 
   private void text(JsonNode text) {
-    if (text.isTextual() && !text.asText().isEmpty()) out.accept(new StreamEvent.TextDelta(text.asText()));
+    if (text.isTextual() && !text.asText().isEmpty()) emit(new StreamEvent.TextDelta(text.asText()));
   }
 
   private void arguments(int index, JsonNode call) {
     String fragment = call.path("function").path("arguments").asText("");
-    if (!fragment.isEmpty()) out.accept(new StreamEvent.ToolCallDelta(index, fragment));
+    if (!fragment.isEmpty()) emit(new StreamEvent.ToolCallDelta(index, fragment));
   }
 
   private void messageEnd(JsonNode delta) {
@@ -92,14 +67,10 @@ final class CohereStreamDecoder implements StreamDecoder {
       fail(error);
       return;
     }
-    ended = true;
-    out.accept(new StreamEvent.Finish(CohereCodec.finishReason(delta.path("finish_reason").asText(null)), null));
-    if (delta.has("usage")) out.accept(new StreamEvent.UsageReport(CohereCodec.usage(delta.get("usage"))));
-    out.accept(new StreamEvent.End());
+    emit(new StreamEvent.Finish(CohereCodec.finishReason(delta.path("finish_reason").asText(null)), null));
+    if (delta.has("usage")) emit(new StreamEvent.UsageReport(CohereCodec.usage(delta.get("usage"))));
+    end();
   }
 
-  private void fail(String message) {
-    failed = true;
-    out.accept(new StreamEvent.Error("api_error", message));
-  }
+  private void fail(String message) { fail("api_error", message); }
 }
