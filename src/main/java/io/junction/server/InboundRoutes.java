@@ -81,7 +81,6 @@ final class InboundRoutes {
       if (!p.config.enabled()) continue;
       for (String m : p.listedModels()) models.putIfAbsent(m, p.name());
       for (String m : p.discovered) models.putIfAbsent(m, p.name());
-      if ("echo".equals(p.config.type())) models.putIfAbsent("echo", p.name());
     }
     for (String vm : snapshot.virtualModels().keySet()) models.putIfAbsent(vm, "junction");
     return models;
