@@ -120,9 +120,8 @@ final class ProviderProbe {
     return n.put("fetched", Instant.ofEpochMilli(d.fetchedMs()).toString()).put("cached", cached);
   }
 
-  /** Sends {@code call} with the provider's headers and reads the whole answer, within {@link #CALL_TIMEOUT_MS}. */
+  /** Sends {@code call} (the client adds the provider's headers) and reads the whole answer, within {@link #CALL_TIMEOUT_MS}. */
   private Future<Answer> fetch(Provider p, UpstreamCall call) {
-    if (p.config.headers() != null) p.config.headers().forEach(call::header);
     long[] timer = {-1};
     return upstream.send(call, p.config, req -> timer[0] = vertx.setTimer(CALL_TIMEOUT_MS,
             id -> req.reset(0, new TimeoutException("no answer within " + CALL_TIMEOUT_MS + " ms"))))

@@ -59,7 +59,6 @@ public final class AnthropicAdapter implements ProviderAdapter {
   }
 
   private static UpstreamCall authorize(UpstreamCall call, ProviderConfig provider, String apiKey) {
-    if (provider.headers() != null) provider.headers().forEach(call::header);
     // Keyless only behind a proxy that adds its own auth.
     if (apiKey != null) call.header("x-api-key", apiKey);
     return call.header("anthropic-version", API_VERSION);

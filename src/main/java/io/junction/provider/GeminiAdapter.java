@@ -9,7 +9,6 @@ import io.junction.protocol.gemini.GeminiCodec;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Google AI Studio (generativelanguage.googleapis.com): generateContent with an x-goog-api-key. */
 public final class GeminiAdapter implements ProviderAdapter {
@@ -79,7 +78,6 @@ public final class GeminiAdapter implements ProviderAdapter {
   }
 
   private static UpstreamCall authorized(UpstreamCall call, ProviderConfig provider, String apiKey) {
-    if (provider.headers() != null) for (Map.Entry<String, String> h : provider.headers().entrySet()) call.header(h.getKey(), h.getValue());
     return call.header("x-goog-api-key", apiKey);
   }
 }

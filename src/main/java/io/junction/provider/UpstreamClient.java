@@ -44,12 +44,19 @@ public final class UpstreamClient {
   }
 
   /**
-   * Opens the request (connect timeout from config; idle timeout = first-byte timeout until the
+   * Sends a prepared call. The provider's configured extra {@code headers} are added here, once for
+   * every kind of call (chat, embeddings, counts, model lists, probes); the adapter's own headers
+   * (auth, protocol version) win over them.
+   *
+   * <p>Opens the request (connect timeout from config; idle timeout = first-byte timeout until the
    * caller switches it) and sends the body. The request is handed to {@code onRequest} first so
    * the caller can reset it (client gone, total deadline).
    */
   public Future<io.vertx.core.http.HttpClientResponse> send(UpstreamCall call, ProviderConfig config,
       java.util.function.Consumer<HttpClientRequest> onRequest) {
+    if (config.headers() != null) config.headers().forEach((name, value) -> {
+      if (!call.headers().contains(name)) call.headers().set(name, value);
+    });
     RequestOptions opts = new RequestOptions()
         .setMethod(call.method())
         .setAbsoluteURI(call.url())

@@ -171,10 +171,7 @@ final class ProxyCall {
     Buffer body = sameProtocol(p)
         ? FastPath.rewrite(rawBody, inbound.protocol(), model, stream)
         : p.adapter.codec().encodeRequest(request, model);
-    UpstreamCall call = p.adapter.chat(p.config, a.apiKey(), model, stream, body);
-    // Configured extra headers go on last; for Bedrock they travel unsigned, which AWS accepts.
-    if (p.config.headers() != null) p.config.headers().forEach(call::header);
-    return call;
+    return p.adapter.chat(p.config, a.apiKey(), model, stream, body);
   }
 
   private boolean sameProtocol(Provider p) { return p.adapter.protocol() == inbound.protocol(); }

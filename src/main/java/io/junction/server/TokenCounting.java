@@ -61,7 +61,6 @@ final class TokenCounting {
     Buffer body = codec == null ? null : codec.encodeCountTokensRequest(req, model);
     UpstreamCall call = body == null ? null : p.adapter.countTokens(p.config, p.keys.key(p.keys.next()), model, body);
     if (call == null) return Future.failedFuture("no count endpoint");
-    if (p.config.headers() != null) p.config.headers().forEach(call::header);
     return gw.upstream().send(call, p.config, r -> { })
         .compose(resp -> resp.body().map(b -> {
           if (resp.statusCode() != 200) throw new IllegalStateException("count endpoint answered " + resp.statusCode());

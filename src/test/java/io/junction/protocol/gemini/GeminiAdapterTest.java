@@ -16,7 +16,9 @@ import io.junction.protocol.Usage;
 import io.junction.provider.GeminiAdapter;
 import io.junction.provider.UpstreamCall;
 import io.junction.testing.MockGeminiServer;
+import io.junction.provider.UpstreamClient;
 import io.junction.testing.MockUpstreamBase;
+import io.vertx.core.Promise;
 import io.junction.testing.MockGeminiServer.Reply;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -54,11 +56,17 @@ class GeminiAdapterTest {
         Map.of("x-extra", "1"), true, Map.of());
   }
 
+  /**
+   * Sends through the gateway's own upstream client (which also adds the provider's extra headers),
+   * built on the event loop so the body handler is attached in the tick the response arrives.
+   */
   private Answer send(UpstreamCall call) {
-    // The shared client helper attaches the body handlers before the request goes out, so a
-    // small answer can't complete unheard (chaining resp.body() after send() could hang).
-    MockUpstreamBase.Response r = MockUpstreamBase.send(vertx, call);
-    return new Answer(r.status(), r.headers().get("content-type"), r.body());
+    UpstreamClient client = new UpstreamClient(vertx, null);
+    Promise<Answer> answer = Promise.promise();
+    vertx.runOnContext(v -> client.send(call, provider(mock.baseUrl()), req -> { })
+        .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(), resp.getHeader("content-type"), body)))
+        .onComplete(answer));
+    return MockUpstreamBase.await(answer.future());
   }
 
   private static ChatRequest hello() {
