@@ -76,6 +76,9 @@ public final class GatewayServer {
     long maxBody = gw.config().server().maxBodyBytes();
     router.route().handler(BodyHandler.create(false).setBodyLimit(maxBody).setHandleFileUploads(false));
 
+    // Clients and load balancers probe the root before anything else.
+    router.get("/").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("name", "junction").put("status", "ok")));
+    router.head("/").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end());
     router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
     router.get("/ready").handler(ctx -> ctx.response().setStatusCode(ready ? 200 : 503)
         .putHeader("content-type", "application/json").end(ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not_ready\"}"));
@@ -88,6 +91,7 @@ public final class GatewayServer {
     GeminiRoutes gemini = new GeminiRoutes(gw, api, counting);
     router.get("/v1/models").handler(ctx -> {
       if (ClientKey.isGoogleStyle(ctx.request())) gemini.listModels(ctx);
+      else if (AnthropicModelList.wanted(ctx)) AnthropicModelList.answer(ctx, gw, api.servedModels());
       else api.listModels(ctx);
     });
     InboundCodec anthropic = Codecs.inbound(Protocol.ANTHROPIC);

@@ -9,6 +9,7 @@ import io.junction.protocol.Json;
 import io.junction.protocol.Protocol;
 import io.junction.protocol.StreamDecoder;
 import io.junction.protocol.StreamEncoder;
+import io.junction.protocol.TokenEstimator;
 import io.junction.protocol.UpstreamCodec;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -48,7 +49,7 @@ public final class AnthropicCodec implements InboundCodec, UpstreamCodec {
 
   @Override
   public StreamEncoder streamEncoder(ChatRequest req) {
-    return new AnthropicStreamEncoder(req.model);
+    return new AnthropicStreamEncoder(req.model, () -> TokenEstimator.estimateInput(req));
   }
 
   /**

@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * Reads an Anthropic Messages request (what an Anthropic client sends Junction) into the
- * canonical {@link ChatRequest}, rejecting anything malformed with a 400 naming the field.
+ * canonical {@link ChatRequest}, rejecting anything malformed with a 400 naming the field in the
+ * wording of Anthropic's own API (clients such as Claude Code read it to choose a fallback).
  * Unknown top-level fields are ignored: clients send beta fields a gateway cannot act on.
  */
 final class AnthropicRequestDecoder {
@@ -40,36 +41,36 @@ final class AnthropicRequestDecoder {
   }
 
   private ChatRequest decode(JsonNode body, boolean maxTokensRequired) {
-    if (body == null || !body.isObject()) throw GatewayException.invalid(null, "Request body must be a JSON object");
+    if (body == null || !body.isObject()) throw GatewayException.invalid(null, "Input should be a valid dictionary");
     ChatRequest req = new ChatRequest();
-    req.model = Json.string(body, "model", "model");
-    if (req.model == null || req.model.isBlank()) throw GatewayException.invalid("model", "'model' is required");
+    req.model = str(body, "model", "model");
+    if (req.model == null || req.model.isBlank()) throw invalid("model", "Field required");
 
-    req.maxTokens = Json.integer(body, "max_tokens", "max_tokens");
-    if (maxTokensRequired && req.maxTokens == null) throw GatewayException.invalid("max_tokens", "'max_tokens' is required");
-    if (req.maxTokens != null && req.maxTokens < 1) throw GatewayException.invalid("max_tokens", "'max_tokens' must be at least 1");
+    req.maxTokens = integer(body, "max_tokens", "max_tokens");
+    if (maxTokensRequired && req.maxTokens == null) throw invalid("max_tokens", "Field required");
+    if (req.maxTokens != null && req.maxTokens < 1) throw invalid("max_tokens", "Input should be greater than or equal to 1");
 
     readSystem(body, req);
     readTools(body, req);
     readToolChoice(body, req);
     readMessages(body, req);
 
-    ArrayNode stops = Json.arrayField(body, "stop_sequences", "stop_sequences");
+    ArrayNode stops = array(body, "stop_sequences", "stop_sequences");
     if (stops != null) {
       for (int i = 0; i < stops.size(); i++) {
-        if (!stops.get(i).isTextual()) throw GatewayException.invalid("stop_sequences[" + i + "]", "'stop_sequences[" + i + "]' must be a string");
+        if (!stops.get(i).isTextual()) throw invalid("stop_sequences[" + i + "]", "Input should be a valid string");
         req.stop.add(stops.get(i).asText());
       }
     }
-    req.temperature = Json.number(body, "temperature", "temperature");
-    req.topP = Json.number(body, "top_p", "top_p");
-    req.topK = Json.integer(body, "top_k", "top_k");
-    Boolean stream = Json.bool(body, "stream", "stream");
+    req.temperature = number(body, "temperature", "temperature");
+    req.topP = number(body, "top_p", "top_p");
+    req.topK = integer(body, "top_k", "top_k");
+    Boolean stream = bool(body, "stream", "stream");
     req.stream = stream != null && stream;
     // Anthropic streams always report usage.
     req.includeUsage = req.stream;
-    ObjectNode metadata = Json.objectField(body, "metadata", "metadata");
-    if (metadata != null) req.user = Json.string(metadata, "user_id", "metadata.user_id");
+    ObjectNode metadata = obj(body, "metadata", "metadata");
+    if (metadata != null) req.user = str(metadata, "user_id", "metadata.user_id");
     req.reasoning = readThinking(body);
     return req;
   }
@@ -81,36 +82,36 @@ final class AnthropicRequestDecoder {
       if (!system.asText().isEmpty()) req.system.add(new Part.Text(system.asText()));
       return;
     }
-    if (!system.isArray()) throw GatewayException.invalid("system", "'system' must be a string or an array of text blocks");
+    if (!system.isArray()) throw invalid("system", "Input should be a valid list");
     for (int i = 0; i < system.size(); i++) {
       String path = "system[" + i + "]";
       JsonNode block = object(system.get(i), path);
       String type = requiredString(block, "type", path + ".type");
-      if (!type.equals("text")) throw GatewayException.invalid(path + ".type", "'" + path + ".type' must be 'text', got '" + type + "'");
+      if (!type.equals("text")) throw invalid(path + ".type", "Input should be 'text'");
       req.system.add(textBlock(block, path));
     }
   }
 
   private static void readTools(JsonNode body, ChatRequest req) {
-    ArrayNode tools = Json.arrayField(body, "tools", "tools");
+    ArrayNode tools = array(body, "tools", "tools");
     if (tools == null) return;
     for (int i = 0; i < tools.size(); i++) {
       String path = "tools[" + i + "]";
       JsonNode tool = object(tools.get(i), path);
-      String type = Json.string(tool, "type", path + ".type");
+      String type = str(tool, "type", path + ".type");
       if (type != null && !type.equals("custom")) {
-        throw GatewayException.invalid(path + ".type", "Server tool type '" + type + "' is not supported; only custom tools are");
+        throw invalid(path + ".type", "Server tool type '" + type + "' is not supported by this gateway when the request is translated; only custom tools are");
       }
       String name = requiredString(tool, "name", path + ".name");
-      ObjectNode schema = Json.objectField(tool, "input_schema", path + ".input_schema");
-      if (schema == null) throw GatewayException.invalid(path + ".input_schema", "'" + path + ".input_schema' is required");
-      req.tools.add(new Tool(name, Json.string(tool, "description", path + ".description"), schema,
+      ObjectNode schema = obj(tool, "input_schema", path + ".input_schema");
+      if (schema == null) throw invalid(path + ".input_schema", "Field required");
+      req.tools.add(new Tool(name, str(tool, "description", path + ".description"), schema,
           cacheControl(tool, path)));
     }
   }
 
   private static void readToolChoice(JsonNode body, ChatRequest req) {
-    ObjectNode choice = Json.objectField(body, "tool_choice", "tool_choice");
+    ObjectNode choice = obj(body, "tool_choice", "tool_choice");
     if (choice == null) return;
     String type = requiredString(choice, "type", "tool_choice.type");
     req.toolChoice = switch (type) {
@@ -118,54 +119,60 @@ final class AnthropicRequestDecoder {
       case "any" -> ToolChoice.REQUIRED;
       case "none" -> ToolChoice.NONE;
       case "tool" -> ToolChoice.tool(requiredString(choice, "name", "tool_choice.name"));
-      default -> throw GatewayException.invalid("tool_choice.type",
-          "'tool_choice.type' must be one of auto, any, tool, none; got '" + type + "'");
+      default -> throw invalid("tool_choice.type",
+          "Input tag '" + type + "' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'");
     };
-    Boolean disableParallel = Json.bool(choice, "disable_parallel_tool_use", "tool_choice.disable_parallel_tool_use");
+    Boolean disableParallel = bool(choice, "disable_parallel_tool_use", "tool_choice.disable_parallel_tool_use");
     if (disableParallel != null) req.parallelToolCalls = !disableParallel;
   }
 
   private static Reasoning readThinking(JsonNode body) {
-    ObjectNode thinking = Json.objectField(body, "thinking", "thinking");
+    ObjectNode thinking = obj(body, "thinking", "thinking");
     if (thinking == null) return null;
     String type = requiredString(thinking, "type", "thinking.type");
     return switch (type) {
       case "enabled" -> {
-        Integer budget = Json.integer(thinking, "budget_tokens", "thinking.budget_tokens");
-        if (budget == null) throw GatewayException.invalid("thinking.budget_tokens", "'thinking.budget_tokens' is required when thinking is enabled");
-        if (budget < 1) throw GatewayException.invalid("thinking.budget_tokens", "'thinking.budget_tokens' must be positive");
+        Integer budget = integer(thinking, "budget_tokens", "thinking.budget_tokens");
+        if (budget == null) throw invalid("thinking.budget_tokens", "thinking.enabled.budget_tokens", "Field required");
+        if (budget < 1) throw invalid("thinking.budget_tokens", "thinking.enabled.budget_tokens", "Input should be greater than or equal to 1");
         yield new Reasoning(null, budget, true);
       }
       // Adaptive thinking lets the model pick its own budget: the closest canonical notion is an effort level.
       case "adaptive" -> new Reasoning("medium", null, true);
       case "disabled" -> null;
-      default -> throw GatewayException.invalid("thinking.type", "'thinking.type' must be enabled, adaptive or disabled; got '" + type + "'");
+      default -> throw invalid("thinking.type",
+          "Input tag '" + type + "' found using 'type' does not match any of the expected tags: 'adaptive', 'disabled', 'enabled'");
     };
   }
 
   private void readMessages(JsonNode body, ChatRequest req) {
-    ArrayNode messages = Json.arrayField(body, "messages", "messages");
-    if (messages == null) throw GatewayException.invalid("messages", "'messages' is required");
-    if (messages.isEmpty()) throw GatewayException.invalid("messages", "'messages' must contain at least one message");
+    ArrayNode messages = array(body, "messages", "messages");
+    if (messages == null) throw invalid("messages", "Field required");
+    if (messages.isEmpty()) throw invalid("messages", "at least one message is required");
     for (int i = 0; i < messages.size(); i++) {
       String path = "messages[" + i + "]";
       JsonNode msg = object(messages.get(i), path);
       String roleName = requiredString(msg, "role", path + ".role");
+      if (roleName.equals("system")) {
+        // Claude Code's mid-conversation-system beta: other protocols get it as a system prompt.
+        midConversationSystem(msg.get("content"), path + ".content", req);
+        continue;
+      }
       Role role = switch (roleName) {
         case "user" -> Role.USER;
         case "assistant" -> Role.ASSISTANT;
-        default -> throw GatewayException.invalid(path + ".role",
-            "'" + path + ".role' must be 'user' or 'assistant', got '" + roleName + "' (put system prompts in 'system')");
+        // Anthropic's wording: Claude Code reads it to decide on its fallback.
+        default -> throw invalid(path + ".role", "Input should be 'user' or 'assistant'");
       };
       Message m = new Message(role);
       JsonNode content = msg.get("content");
-      if (content == null || content.isNull()) throw GatewayException.invalid(path + ".content", "'" + path + ".content' is required");
+      if (content == null || content.isNull()) throw invalid(path + ".content", "Field required");
       if (content.isTextual()) {
         m.parts.add(new Part.Text(content.asText()));
       } else if (content.isArray()) {
         for (int j = 0; j < content.size(); j++) m.parts.add(block(content.get(j), role, path + ".content[" + j + "]"));
       } else {
-        throw GatewayException.invalid(path + ".content", "'" + path + ".content' must be a string or an array of content blocks");
+        throw invalid(path + ".content", "Input should be a valid list");
       }
       req.messages.add(m);
     }
@@ -181,8 +188,8 @@ final class AnthropicRequestDecoder {
         requireRole(role, Role.ASSISTANT, type, path);
         String id = requiredString(block, "id", path + ".id");
         String name = requiredString(block, "name", path + ".name");
-        ObjectNode input = Json.objectField(block, "input", path + ".input");
-        if (input == null) throw GatewayException.invalid(path + ".input", "'" + path + ".input' is required");
+        ObjectNode input = obj(block, "input", path + ".input");
+        if (input == null) throw invalid(path + ".input", "Field required");
         toolNamesById.put(id, name);
         yield new Part.ToolCall(id, name, Json.text(input));
       }
@@ -191,22 +198,23 @@ final class AnthropicRequestDecoder {
         String id = requiredString(block, "tool_use_id", path + ".tool_use_id");
         String name = toolNamesById.get(id);
         if (name == null) {
-          throw GatewayException.invalid(path + ".tool_use_id",
-              "'" + path + ".tool_use_id' refers to '" + id + "', which matches no earlier tool_use block");
+          throw invalid(path + ".tool_use_id", path, "unexpected `tool_use_id` found in `tool_result` blocks: " + id
+              + ". Each `tool_result` block must have a corresponding `tool_use` block in the previous message.");
         }
-        Boolean isError = Json.bool(block, "is_error", path + ".is_error");
+        Boolean isError = bool(block, "is_error", path + ".is_error");
         yield new Part.ToolResult(id, name, toolResultContent(block.get("content"), path + ".content"), isError != null && isError);
       }
       case "thinking" -> {
         requireRole(role, Role.ASSISTANT, type, path);
         String thinking = requiredString(block, "thinking", path + ".thinking");
-        yield new Part.Thinking(thinking, Json.string(block, "signature", path + ".signature"), null);
+        yield new Part.Thinking(thinking, str(block, "signature", path + ".signature"), null);
       }
       case "redacted_thinking" -> {
         requireRole(role, Role.ASSISTANT, type, path);
         yield new Part.Thinking("", null, requiredString(block, "data", path + ".data"));
       }
-      default -> throw GatewayException.invalid(path + ".type", "Content block type '" + type + "' is not supported");
+      default -> throw invalid(path + ".type", path, "Input tag '" + type + "' found using 'type' does not match any of the expected tags"
+          + " this gateway translates: 'image', 'redacted_thinking', 'text', 'thinking', 'tool_result', 'tool_use'");
     };
   }
 
@@ -217,7 +225,7 @@ final class AnthropicRequestDecoder {
       parts.add(new Part.Text(content.asText()));
       return parts;
     }
-    if (!content.isArray()) throw GatewayException.invalid(path, "'" + path + "' must be a string or an array of text and image blocks");
+    if (!content.isArray()) throw invalid(path, "Input should be a valid list");
     for (int i = 0; i < content.size(); i++) {
       String itemPath = path + "[" + i + "]";
       JsonNode block = object(content.get(i), itemPath);
@@ -225,7 +233,8 @@ final class AnthropicRequestDecoder {
       parts.add(switch (type) {
         case "text" -> textBlock(block, itemPath);
         case "image" -> image(block, itemPath);
-        default -> throw GatewayException.invalid(itemPath + ".type", "Tool result block type '" + type + "' is not supported");
+        default -> throw invalid(itemPath + ".type", itemPath,
+            "Input tag '" + type + "' found using 'type' does not match any of the expected tags: 'image', 'text'");
       });
     }
     return parts;
@@ -236,36 +245,112 @@ final class AnthropicRequestDecoder {
   }
 
   private static Part.Image image(JsonNode block, String path) {
-    ObjectNode source = Json.objectField(block, "source", path + ".source");
-    if (source == null) throw GatewayException.invalid(path + ".source", "'" + path + ".source' is required");
+    ObjectNode source = obj(block, "source", path + ".source");
+    if (source == null) throw invalid(path + ".source", "Field required");
     String type = requiredString(source, "type", path + ".source.type");
     return switch (type) {
       case "base64" -> Part.Image.ofBase64(requiredString(source, "media_type", path + ".source.media_type"),
           requiredString(source, "data", path + ".source.data"));
       case "url" -> Part.Image.ofUrl(requiredString(source, "url", path + ".source.url"));
-      default -> throw GatewayException.invalid(path + ".source.type", "Image source type '" + type + "' is not supported; use base64 or url");
+      default -> throw invalid(path + ".source.type", path + ".source",
+          "Input tag '" + type + "' found using 'type' does not match any of the expected tags: 'base64', 'url'");
     };
   }
 
   private static JsonNode cacheControl(JsonNode block, String path) {
-    return Json.objectField(block, "cache_control", path + ".cache_control");
+    return obj(block, "cache_control", path + ".cache_control");
   }
 
   private static void requireRole(Role actual, Role expected, String type, String path) {
     if (actual != expected) {
-      throw GatewayException.invalid(path + ".type",
-          "'" + type + "' blocks may only appear in " + expected.name().toLowerCase() + " messages");
+      throw invalid(path + ".type", path,
+          "`" + type + "` blocks can only be in `" + expected.name().toLowerCase() + "` messages");
+    }
+  }
+
+  /**
+   * A {@code role: "system"} message inside {@code messages}: its text joins the system prompt, after
+   * the top-level {@code system}, in order. Its place in the conversation is not kept.
+   */
+  private static void midConversationSystem(JsonNode content, String path, ChatRequest req) {
+    if (content == null || content.isNull()) throw invalid(path, "Field required");
+    if (content.isTextual()) {
+      if (!content.asText().isEmpty()) req.system.add(new Part.Text(content.asText()));
+      return;
+    }
+    if (!content.isArray()) throw invalid(path, "Input should be a valid list");
+    for (int i = 0; i < content.size(); i++) {
+      String blockPath = path + "[" + i + "]";
+      JsonNode block = object(content.get(i), blockPath);
+      String type = requiredString(block, "type", blockPath + ".type");
+      if (!type.equals("text")) throw invalid(blockPath + ".type", "Input should be 'text'");
+      req.system.add(textBlock(block, blockPath));
+    }
+  }
+
+  /** A 400 in Anthropic's own wording, {@code "messages.1.role: Input should be ..."}; {@code param} keeps Junction's path. */
+  private static GatewayException invalid(String param, String phrase) { return invalid(param, param, phrase); }
+
+  private static GatewayException invalid(String param, String wirePath, String phrase) {
+    return GatewayException.invalid(param, wirePath.replaceAll("\\[(\\d+)]", ".$1") + ": " + phrase);
+  }
+
+  private static String str(JsonNode obj, String field, String path) {
+    try {
+      return Json.string(obj, field, path);
+    } catch (GatewayException e) {
+      throw invalid(path, "Input should be a valid string");
+    }
+  }
+
+  private static Integer integer(JsonNode obj, String field, String path) {
+    try {
+      return Json.integer(obj, field, path);
+    } catch (GatewayException e) {
+      throw invalid(path, "Input should be a valid integer");
+    }
+  }
+
+  private static Double number(JsonNode obj, String field, String path) {
+    try {
+      return Json.number(obj, field, path);
+    } catch (GatewayException e) {
+      throw invalid(path, "Input should be a valid number");
+    }
+  }
+
+  private static Boolean bool(JsonNode obj, String field, String path) {
+    try {
+      return Json.bool(obj, field, path);
+    } catch (GatewayException e) {
+      throw invalid(path, "Input should be a valid boolean");
+    }
+  }
+
+  private static ArrayNode array(JsonNode obj, String field, String path) {
+    try {
+      return Json.arrayField(obj, field, path);
+    } catch (GatewayException e) {
+      throw invalid(path, "Input should be a valid list");
+    }
+  }
+
+  private static ObjectNode obj(JsonNode obj, String field, String path) {
+    try {
+      return Json.objectField(obj, field, path);
+    } catch (GatewayException e) {
+      throw invalid(path, "Input should be a valid dictionary");
     }
   }
 
   private static JsonNode object(JsonNode node, String path) {
-    if (node == null || !node.isObject()) throw GatewayException.invalid(path, "'" + path + "' must be an object");
+    if (node == null || !node.isObject()) throw invalid(path, "Input should be a valid dictionary");
     return node;
   }
 
   private static String requiredString(JsonNode obj, String field, String path) {
-    String v = Json.string(obj, field, path);
-    if (v == null) throw GatewayException.invalid(path, "'" + path + "' is required");
+    String v = str(obj, field, path);
+    if (v == null) throw invalid(path, "Field required");
     return v;
   }
 }

@@ -10,6 +10,7 @@ import io.junction.protocol.Usage;
 import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Canonical stream events to Anthropic SSE. Anthropic content comes in indexed blocks, so the
@@ -33,7 +34,15 @@ public final class AnthropicStreamEncoder implements StreamEncoder {
   private String stopSequence;
   private Usage usage = Usage.ZERO;
 
-  public AnthropicStreamEncoder(String requestModel) { this.requestModel = requestModel; }
+  /** Estimates the request's input tokens, for a message_start whose upstream counts input only at the end. */
+  private final LongSupplier inputEstimate;
+
+  public AnthropicStreamEncoder(String requestModel) { this(requestModel, () -> 0); }
+
+  public AnthropicStreamEncoder(String requestModel, LongSupplier inputEstimate) {
+    this.requestModel = requestModel;
+    this.inputEstimate = inputEstimate;
+  }
 
   @Override
   public void encode(StreamEvent event, Buffer out) {
@@ -115,7 +124,10 @@ public final class AnthropicStreamEncoder implements StreamEncoder {
     message.putArray("content");
     message.putNull("stop_reason");
     message.putNull("stop_sequence");
-    message.set("usage", AnthropicVocabulary.usageJson(usage));
+    // Clients size their context from message_start (Claude Code does); OpenAI-style upstreams report
+    // input only at the end, so it carries an estimate then. message_delta reports the real count.
+    Usage startUsage = usage.inputTokens() > 0 ? usage : usage.merge(new Usage(inputEstimate.getAsLong(), 0));
+    message.set("usage", AnthropicVocabulary.usageJson(startUsage));
     ObjectNode event = Json.object().put("type", "message_start");
     event.set("message", message);
     event("message_start", event, out);

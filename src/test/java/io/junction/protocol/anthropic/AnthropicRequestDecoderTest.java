@@ -201,6 +201,42 @@ class AnthropicRequestDecoderTest {
     assertThat(e.getMessage()).isNotBlank();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      no max_tokens          | {"model":"m","messages":[{"role":"user","content":"x"}]}                       | max_tokens: Field required
+      no messages            | {"model":"m","max_tokens":5}                                                    | messages: Field required
+      empty messages         | {"model":"m","max_tokens":5,"messages":[]}                                      | messages: at least one message is required
+      unknown role           | {"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"},{"role":"bot","content":"y"}]} | messages.1.role: Input should be 'user' or 'assistant'
+      max_tokens zero        | {"model":"m","max_tokens":0,"messages":[{"role":"user","content":"x"}]}        | max_tokens: Input should be greater than or equal to 1
+      temperature a string   | {"model":"m","max_tokens":5,"temperature":"hot","messages":[{"role":"user","content":"x"}]} | temperature: Input should be a valid number
+      content a number       | {"model":"m","max_tokens":5,"messages":[{"role":"user","content":5}]}          | messages.0.content: Input should be a valid list
+      text block without text | {"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text"}]}]} | messages.0.content.0.text: Field required
+      thinking without budget | {"model":"m","max_tokens":5,"thinking":{"type":"enabled"},"messages":[{"role":"user","content":"x"}]} | thinking.enabled.budget_tokens: Field required
+      """)
+  void rejectsInAnthropicsOwnWording(String name, String json, String message) {
+    assertThat(rejection(json).getMessage()).as(name).isEqualTo(message);
+  }
+
+  @Test
+  void anUnmatchedToolResultIsWordedAsAnthropicWordsIt() {
+    assertThat(rejection("""
+        {"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_9"}]}]}""")
+        .getMessage()).isEqualTo("messages.0.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_9. "
+            + "Each `tool_result` block must have a corresponding `tool_use` block in the previous message.");
+  }
+
+  @Test
+  void systemMessagesInsideMessagesJoinTheSystemPromptInOrder() throws Exception {
+    // Claude Code's mid-conversation-system beta puts role "system" turns among the messages.
+    ChatRequest req = decode("""
+        {"model":"gpt-4o","max_tokens":5,"system":"top",
+         "messages":[{"role":"user","content":"hi"},{"role":"system","content":"agents: a, b"},
+                     {"role":"assistant","content":"hello"},{"role":"system","content":[{"type":"text","text":"later"}]},
+                     {"role":"user","content":"go"}]}""");
+    assertThat(req.system).extracting(p -> ((Part.Text) p).text()).containsExactly("top", "agents: a, b", "later");
+    assertThat(req.messages).extracting(m -> m.role).containsExactly(Role.USER, Role.ASSISTANT, Role.USER);
+  }
+
   @Test
   void rejectsABodyThatIsNotAnObject() {
     assertThatThrownBy(() -> decode("[1,2]")).isInstanceOf(GatewayException.class)

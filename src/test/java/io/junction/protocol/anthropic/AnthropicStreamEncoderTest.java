@@ -156,4 +156,28 @@ class AnthropicStreamEncoderTest {
       assertThat(after.usage().inputTokens()).isEqualTo(before.usage().inputTokens());
     }
   }
+  @Test
+  void messageStartCarriesTheInputEstimateOnlyWhenTheUpstreamHasNotCountedInputYet() throws Exception {
+    List<StreamEvent> openAiStyle = List.of(new StreamEvent.Start("chatcmpl-1", "gpt-4o", null), new StreamEvent.TextDelta("hi"),
+        new StreamEvent.Finish(io.junction.protocol.FinishReason.STOP, null), new StreamEvent.UsageReport(new Usage(40, 2)),
+        new StreamEvent.End());
+    List<String[]> events = AnthropicSdkCheck.events(encodeWithEstimate(openAiStyle, 123));
+    com.fasterxml.jackson.databind.JsonNode start = io.junction.protocol.Json.parse(events.get(0)[1]);
+    assertThat(start.path("message").path("usage").path("input_tokens").asLong()).isEqualTo(123);
+    com.fasterxml.jackson.databind.JsonNode delta = io.junction.protocol.Json.parse(
+        events.stream().filter(e -> e[0].equals("message_delta")).findFirst().orElseThrow()[1]);
+    assertThat(delta.path("usage").path("input_tokens").asLong()).isEqualTo(40);
+
+    List<StreamEvent> counted = List.of(new StreamEvent.Start("msg_1", "claude-sonnet-4-5", new Usage(50, 1)),
+        new StreamEvent.TextDelta("hi"), new StreamEvent.End());
+    start = io.junction.protocol.Json.parse(AnthropicSdkCheck.events(encodeWithEstimate(counted, 123)).get(0)[1]);
+    assertThat(start.path("message").path("usage").path("input_tokens").asLong()).isEqualTo(50);
+  }
+
+  private static Buffer encodeWithEstimate(List<StreamEvent> events, long estimate) {
+    AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("requested-model", () -> estimate);
+    Buffer out = Buffer.buffer();
+    events.forEach(e -> encoder.encode(e, out));
+    return out;
+  }
 }
