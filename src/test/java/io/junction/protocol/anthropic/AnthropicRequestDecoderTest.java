@@ -173,7 +173,7 @@ class AnthropicRequestDecoderTest {
       missing messages            | {"model":"m","max_tokens":5}                                                               | messages
       messages not an array       | {"model":"m","max_tokens":5,"messages":{"role":"user"}}                                    | messages
       empty messages              | {"model":"m","max_tokens":5,"messages":[]}                                                 | messages
-      system role                 | {"model":"m","max_tokens":5,"messages":[{"role":"system","content":"x"}]}                  | messages[0].role
+      unknown role                | {"model":"m","max_tokens":5,"messages":[{"role":"wizard","content":"x"}]}                  | messages[0].role
       content a number            | {"model":"m","max_tokens":5,"messages":[{"role":"user","content":7}]}                      | messages[0].content
       unknown block type          | {"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"video"}]}]}     | messages[0].content[0].type
       text block without text     | {"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text"}]}]}      | messages[0].content[0].text
