@@ -29,6 +29,7 @@ const EXPECTED_TO_FAIL = {
   'ai-sdk openai(model) generateText -> gpt-4o (openai)': 'needs POST /v1/responses (branch responses)',
   'agents-sdk default (responses) -> gpt-4o (openai)': 'needs POST /v1/responses (branch responses)',
   'claude -p -> gpt-4o (openai)': "needs the model catalog (max_tokens 32000 over gpt-4o's 16384, reasoning_effort to a non-reasoning model)",
+  'gemini -p -> gpt-4o (openai)': 'needs the model catalog (thinkingConfig becomes reasoning_effort, which gpt-4o refuses)',
   // Claude Code recovers by resending without context_management, but the upstream saw a request it refused.
   'claude -p -> claude-sonnet-4-5 (anthropic)': 'needs anthropic-beta forwarded to Anthropic upstreams (the request pipeline)',
 };
@@ -156,7 +157,7 @@ function caseList(gw) {
   }
 
   // Gemini CLI: GOOGLE_GEMINI_BASE_URL + GEMINI_API_KEY; settings.json turns off statistics and updates.
-  for (const [provider, model] of [['gemini', MODELS.gemini], ['anthropic', MODELS.anthropic]]) {
+  for (const [provider, model] of [['gemini', MODELS.gemini], ['anthropic', MODELS.anthropic], ['openai', MODELS.openai]]) {
     cases.push({
       name: `gemini -p -> ${model} (${provider})`, upstream: provider,
       run: (c) => {
