@@ -65,6 +65,8 @@ function run(cmd, args, { env, cwd, input, timeoutMs = CASE_TIMEOUT_MS }) {
     child.on('error', (e) => { err += String(e); });
     child.on('close', (code) => {
       clearTimeout(timer);
+      // Whatever the client left running in its process group goes with it.
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* none left */ }
       resolve({ code, out, err, timedOut });
     });
     child.stdin.end(input ?? '');
@@ -122,6 +124,16 @@ providers:
   }
   child.kill('SIGKILL');
   throw new Error(`the gateway did not start; its log:\n${fs.readFileSync(path.join(work, 'gateway.log'), 'utf8')}`);
+}
+
+/** SIGTERM (a clean stop writes the request log), SIGKILL if it is still there after 15 s. */
+async function stopGateway(child) {
+  if (child.exitCode != null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** The environment every client gets: a private HOME, no proxies, no telemetry, no updates. */
@@ -281,7 +293,7 @@ async function main() {
       if (ok && expected) log(`      passes now: take it out of EXPECTED_TO_FAIL in clients/run.mjs`);
     }
   } finally {
-    gateway.child.kill('SIGTERM');
+    await stopGateway(gateway.child);
     mocks.server.close();
     mocks.server.closeAllConnections?.();
   }
