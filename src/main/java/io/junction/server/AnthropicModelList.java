@@ -2,6 +2,9 @@ package io.junction.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.junction.auth.ClientKey;
+import io.junction.pipeline.Gateway;
+import io.junction.pipeline.RequestIds;
 import io.junction.protocol.Codecs;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Json;
