@@ -120,6 +120,21 @@ class ClientQuirksTest {
   }
 
   @Test
+  void theRequestHeadsChecksAreWordedAsAnthropicWordsThemToo() throws Exception {
+    // These fail before any decoding (the request head), on the lenient same-protocol path too.
+    Map<String, String> cases = Map.of(
+        "{\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "model: Field required",
+        "{\"model\":7,\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "model: Input should be a valid string",
+        "{\"model\":\"gpt-4o\",\"stream\":\"yes\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+        "stream: Input should be a valid boolean");
+    for (var c : cases.entrySet()) {
+      HttpResponse<String> r = postMessages(c.getKey(), anthropicHeaders());
+      assertThat(r.statusCode()).as(c.getKey()).isEqualTo(400);
+      assertThat(Json.parse(r.body()).path("error").path("message").asText()).as(c.getKey()).isEqualTo(c.getValue());
+    }
+  }
+
+  @Test
   void messageStartEstimatesInputWhenTheUpstreamCountsItOnlyAtTheEnd() throws Exception {
     String words = "alpha beta gamma delta ".repeat(50);
     HttpResponse<String> r = postMessages("""

@@ -61,7 +61,29 @@ public final class AnthropicCodec implements InboundCodec, UpstreamCodec {
     if (error.upstreamProtocol == Protocol.ANTHROPIC && error.upstreamBody != null && isErrorBody(error.upstreamBody)) {
       return error.upstreamBody;
     }
-    return Json.buffer(AnthropicVocabulary.errorJson(AnthropicVocabulary.errorType(error.kind), error.getMessage()));
+    return Json.buffer(AnthropicVocabulary.errorJson(AnthropicVocabulary.errorType(error.kind), anthropicWording(error)));
+  }
+
+  private static final java.util.regex.Pattern GENERIC_INVALID =
+      java.util.regex.Pattern.compile("'([^']+)' (is required|must be an? (string|boolean|number|integer|array|object))");
+
+  /**
+   * The shared checks that run before any codec (the request head, the JSON helpers) word a bad
+   * field as {@code 'model' is required}; an Anthropic client gets Anthropic's own words for them,
+   * {@code model: Field required}, as the decoder words everything else.
+   */
+  static String anthropicWording(GatewayException error) {
+    String message = error.getMessage();
+    if (error.status != 400 || message == null) return message;
+    java.util.regex.Matcher m = GENERIC_INVALID.matcher(message);
+    if (!m.matches()) return message;
+    String path = m.group(1).replaceAll("\\[(\\d+)]", ".$1");
+    if (m.group(3) == null) return path + ": Field required";
+    return path + ": Input should be a valid " + switch (m.group(3)) {
+      case "array" -> "list";
+      case "object" -> "dictionary";
+      default -> m.group(3);
+    };
   }
 
   private static boolean isErrorBody(Buffer body) {

@@ -27,9 +27,14 @@ class AnthropicErrorsTest {
   }
 
   @Test
-  void validationErrorsKeepTheirMessage() throws Exception {
+  void sharedValidationErrorsAreWordedAsAnthropicWordsThem() throws Exception {
     Buffer body = codec.encodeError(GatewayException.invalid("max_tokens", "'max_tokens' is required"));
-    assertThat(Json.parse(body).at("/error/message").asText()).isEqualTo("'max_tokens' is required");
+    assertThat(Json.parse(body).at("/error/message").asText()).isEqualTo("max_tokens: Field required");
+    body = codec.encodeError(GatewayException.invalid("messages[2].content", "'messages[2].content' must be an array"));
+    assertThat(Json.parse(body).at("/error/message").asText()).isEqualTo("messages.2.content: Input should be a valid list");
+    // Anything else keeps its words.
+    body = codec.encodeError(GatewayException.invalid(null, "Request body is not valid JSON: Unexpected end-of-input"));
+    assertThat(Json.parse(body).at("/error/message").asText()).isEqualTo("Request body is not valid JSON: Unexpected end-of-input");
   }
 
   @Test
