@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.junction.config.ProviderConfig;
 import io.junction.protocol.Json;
+import io.junction.testing.MockAnthropicServer;
 import io.junction.testing.MockOpenAiServer;
 import io.junction.testing.TestGateway;
 import io.vertx.core.Vertx;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class ClientQuirksTest {
   static Vertx vertx;
   static MockOpenAiServer openai;
+  static MockAnthropicServer anthropic;
   static TestGateway gateway;
   static final HttpClient http = HttpClient.newHttpClient();
   /** Hop-by-hop and length headers the JDK client sets itself. */
@@ -40,14 +42,17 @@ class ClientQuirksTest {
   static void start() {
     vertx = Vertx.vertx();
     openai = new MockOpenAiServer(vertx);
+    anthropic = new MockAnthropicServer(vertx);
     gateway = TestGateway.withProviders(
-        ProviderConfig.simple("openai", "openai", openai.baseUrl(), List.of(MockOpenAiServer.KEY), List.of("gpt-4o")));
+        ProviderConfig.simple("openai", "openai", openai.baseUrl(), List.of(MockOpenAiServer.KEY), List.of("gpt-4o")),
+        ProviderConfig.simple("anthropic", "anthropic", anthropic.baseUrl(), List.of(MockAnthropicServer.KEY), List.of("claude-sonnet-4-5")));
   }
 
   @AfterAll
   static void stop() {
     gateway.close();
     openai.close();
+    anthropic.close();
     vertx.close();
   }
 
@@ -78,12 +83,7 @@ class ClientQuirksTest {
   @Test
   void claudeCodesRequestForGpt4oReachesOpenAiWithItsMidConversationSystemMessage() throws Exception {
     String body = resource("claude-code-2.1.197-gpt-4o-request.json");
-    JsonNode captured = Json.parse(resource("claude-code-2.1.197-gpt-4o-request.headers.json"));
-    java.util.LinkedHashMap<String, String> headers = new java.util.LinkedHashMap<>();
-    captured.fields().forEachRemaining(f -> {
-      if (!RESTRICTED.contains(f.getKey())) headers.put(f.getKey(), f.getValue().asText());
-    });
-    headers.put("x-api-key", TestGateway.MASTER_KEY);
+    Map<String, String> headers = capturedHeaders();
     int before = openai.received.size();
 
     HttpResponse<String> r = postMessages(body, headers);
@@ -103,6 +103,32 @@ class ClientQuirksTest {
     assertThat(system).contains("You are a Claude agent").contains("Available agent types for the Agent tool");
     assertThat(system.indexOf("You are a Claude agent")).isLessThan(system.indexOf("Available agent types"));
     assertThat(upstream.path("messages").get(1).toString()).contains("say hi");
+  }
+
+  @Test
+  void claudeCodesRequestForAClaudeModelReachesAnthropicWithItsSystemTurnAndBetas() throws Exception {
+    String body = resource("claude-code-2.1.197-gpt-4o-request.json").replace("{\"model\":\"gpt-4o\",", "{\"model\":\"claude-sonnet-4-5\",");
+    Map<String, String> headers = capturedHeaders();
+    anthropic.enqueue(MockAnthropicServer.Reply.text("hi"));
+
+    HttpResponse<String> r = postMessages(body, headers);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    MockAnthropicServer.Recorded upstream = anthropic.lastRequest();
+    // Relayed as sent: the system turn stays in place, the betas and version go along.
+    assertThat(upstream.body()).isEqualTo(Json.parse(body));
+    assertThat(upstream.headers().get("anthropic-beta")).isEqualTo(headers.get("anthropic-beta"));
+    assertThat(upstream.headers().get("anthropic-version")).isEqualTo("2023-06-01");
+  }
+
+  static Map<String, String> capturedHeaders() throws Exception {
+    JsonNode captured = Json.parse(resource("claude-code-2.1.197-gpt-4o-request.headers.json"));
+    java.util.LinkedHashMap<String, String> headers = new java.util.LinkedHashMap<>();
+    captured.fields().forEachRemaining(f -> {
+      if (!RESTRICTED.contains(f.getKey())) headers.put(f.getKey(), f.getValue().asText());
+    });
+    headers.put("x-api-key", TestGateway.MASTER_KEY);
+    return headers;
   }
 
   @Test
@@ -162,7 +188,8 @@ class ClientQuirksTest {
     JsonNode page = Json.parse(r.body());
     assertThat(page.path("has_more").isBoolean()).isTrue();
     assertThat(page.path("first_id").asText()).isEqualTo("gpt-4o");
-    assertThat(page.path("last_id").asText()).isEqualTo("gpt-4o");
+    assertThat(page.path("last_id").asText()).isEqualTo("claude-sonnet-4-5");
+    assertThat(page.path("data")).hasSize(2);
     JsonNode model = page.path("data").get(0);
     assertThat(model.path("type").asText()).isEqualTo("model");
     assertThat(model.path("id").asText()).isEqualTo("gpt-4o");

@@ -49,7 +49,7 @@ public final class MockAnthropicServer implements AutoCloseable {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Set<String> MESSAGE_FIELDS = Set.of("model", "messages", "max_tokens", "system", "metadata",
       "stop_sequences", "stream", "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier",
-      "container", "mcp_servers", "context_management");
+      "container", "mcp_servers", "context_management", "output_config");
   private static final Set<String> COUNT_FIELDS = Set.of("model", "messages", "system", "tools", "tool_choice", "thinking",
       "mcp_servers", "context_management");
 
@@ -164,7 +164,7 @@ public final class MockAnthropicServer implements AutoCloseable {
     if (json == null || !json.isObject()) throw invalid(raw.length() == 0 ? "request body is empty" : "request body is not valid JSON");
 
     boolean countTokens = path.endsWith("/count_tokens");
-    validate(json, countTokens);
+    validate(json, countTokens, String.valueOf(req.getHeader("anthropic-beta")));
     if (countTokens) {
       json(resp, 200, NODES.objectNode().put("input_tokens", countTokensAnswer));
       return;
@@ -180,7 +180,7 @@ public final class MockAnthropicServer implements AutoCloseable {
   }
 
   /** The request checks of the real API that a gateway's encoder could get wrong. */
-  private static void validate(JsonNode body, boolean countTokens) {
+  private static void validate(JsonNode body, boolean countTokens, String betas) {
     Set<String> allowed = countTokens ? COUNT_FIELDS : MESSAGE_FIELDS;
     body.fieldNames().forEachRemaining(f -> {
       if (!allowed.contains(f)) throw invalid(f + ": Extra inputs are not permitted");
@@ -197,7 +197,10 @@ public final class MockAnthropicServer implements AutoCloseable {
       if (!system.isArray()) throw invalid("system: Input should be a valid string or list");
       for (JsonNode b : system) textBlock(b, "system");
     }
-    validateMessages(body.get("messages"));
+    if (body.has("context_management") && !betas.contains("context-management-")) {
+      throw invalid("context_management: Extra inputs are not permitted");
+    }
+    validateMessages(body.get("messages"), betas.contains("mid-conversation-system-"));
     validateTools(body);
     JsonNode thinking = body.get("thinking");
     if (thinking != null && "enabled".equals(thinking.path("type").asText())) {
@@ -213,7 +216,8 @@ public final class MockAnthropicServer implements AutoCloseable {
     }
   }
 
-  private static void validateMessages(JsonNode messages) {
+  /** {@code systemTurns}: the mid-conversation-system beta lets role "system" messages stand among the turns. */
+  private static void validateMessages(JsonNode messages, boolean systemTurns) {
     if (messages == null || !messages.isArray()) throw invalid("messages: Field required");
     if (messages.isEmpty()) throw invalid("messages: at least one message is required");
     Set<String> previousToolUses = Set.of();
@@ -221,6 +225,12 @@ public final class MockAnthropicServer implements AutoCloseable {
       JsonNode m = messages.get(i);
       String where = "messages." + i;
       String role = m.path("role").asText();
+      if (systemTurns && role.equals("system")) {
+        JsonNode content = m.get("content");
+        if (content == null || (!content.isTextual() && !content.isArray())) throw invalid(where + ".content: Input should be a valid string or list");
+        if (content.isArray()) for (int j = 0; j < content.size(); j++) textBlock(content.get(j), where + ".content." + j);
+        continue;
+      }
       if (!role.equals("user") && !role.equals("assistant")) throw invalid(where + ".role: Input should be 'user' or 'assistant'");
       JsonNode content = m.get("content");
       Set<String> toolUses = new HashSet<>();
