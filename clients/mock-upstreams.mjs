@@ -23,6 +23,12 @@ const OPENAI_FIELDS = new Set(['model', 'messages', 'audio', 'frequency_penalty'
   'presence_penalty', 'prompt_cache_key', 'prompt_cache_retention', 'reasoning_effort', 'response_format', 'safety_identifier',
   'seed', 'service_tier', 'stop', 'store', 'stream', 'stream_options', 'temperature', 'tool_choice', 'tools', 'top_logprobs',
   'top_p', 'user', 'verbosity', 'web_search_options']);
+const RESPONSES_FIELDS = new Set(['access_programs', 'background', 'context_management', 'conversation', 'image', 'include',
+  'input', 'instructions', 'max_output_tokens', 'max_tool_calls', 'metadata', 'model', 'moderation', 'parallel_tool_calls',
+  'previous_response_id', 'prompt', 'prompt_cache_key', 'prompt_cache_options', 'prompt_cache_retention', 'reasoning',
+  'safety_identifier', 'service_tier', 'store', 'stream', 'stream_options', 'temperature', 'text', 'tool_choice', 'tools',
+  'top_logprobs', 'top_p', 'truncation', 'user',
+  'client_metadata']); // not in the SDK's types, but Codex sends it to OpenAI
 const ANTHROPIC_FIELDS = new Set(['model', 'messages', 'max_tokens', 'system', 'metadata', 'stop_sequences', 'stream',
   'temperature', 'top_p', 'top_k', 'tools', 'tool_choice', 'thinking', 'service_tier', 'container', 'mcp_servers',
   'context_management', 'output_config']);
@@ -90,6 +96,7 @@ const textOf = (content) => {
 
 function openai(req, body, url) {
   if (req.headers.authorization !== `Bearer ${KEYS.openai}`) throw new Refusal(401, 'Incorrect API key provided');
+  if (url.pathname === '/v1/responses') return responses(body);
   if (url.pathname !== '/v1/chat/completions') throw new Refusal(404, `Unknown request URL: POST ${url.pathname}`);
   for (const f of Object.keys(body)) if (!OPENAI_FIELDS.has(f)) refuse(`Unrecognized request argument supplied: ${f}`, { param: f });
   if (typeof body.model !== 'string') refuse("you must provide a model parameter");
@@ -146,7 +153,86 @@ function openai(req, body, url) {
   return { decision: decide(lastUser, toolResult, tools), stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true };
 }
 
-function openaiAnswer(res, model, { decision, stream, includeUsage }) {
+// ---- OpenAI Responses (for providers that serve it: Junction passes Responses requests through)
+
+function responses(body) {
+  for (const f of Object.keys(body)) if (!RESPONSES_FIELDS.has(f)) refuse(`Unknown parameter: '${f}'.`, { param: f, code: 'unknown_parameter' });
+  if (typeof body.model !== 'string') refuse("Missing required parameter: 'model'.", { param: 'model', code: 'missing_required_parameter' });
+  if (body.previous_response_id != null) {
+    refuse(`Previous response with id '${body.previous_response_id}' not found.`, { param: 'previous_response_id', code: 'previous_response_not_found' });
+  }
+  const limit = OPENAI_MAX_OUTPUT[body.model];
+  if (limit && body.max_output_tokens > limit) refuse(`max_output_tokens is too large: ${body.max_output_tokens}.`, { param: 'max_output_tokens' });
+  if (body.reasoning?.effort != null && !OPENAI_REASONING.test(body.model)) {
+    refuse("Unsupported parameter: 'reasoning.effort' is not supported with this model.", { param: 'reasoning.effort', code: 'unsupported_parameter' });
+  }
+  const tools = [];
+  for (const [i, t] of (body.tools || []).entries()) {
+    if (t.type === 'function') {
+      if (!/^[a-zA-Z0-9_-]{1,64}$/.test(t.name || '')) refuse(`Invalid 'tools[${i}].name': string does not match pattern.`, { param: `tools[${i}].name` });
+      tools.push({ name: t.name, schema: t.parameters });
+    } else if (typeof t.type !== 'string') {
+      refuse(`Missing required parameter: 'tools[${i}].type'.`, { param: `tools[${i}].type` });
+    }
+  }
+  const input = typeof body.input === 'string' ? [{ type: 'message', role: 'user', content: body.input }] : body.input;
+  if (!Array.isArray(input)) refuse("Missing required parameter: 'input'.", { param: 'input' });
+  const calls = new Set();
+  let lastUser = '';
+  let toolResult = null;
+  input.forEach((item, i) => {
+    const type = item.type ?? 'message';
+    toolResult = null;
+    if (type === 'message') {
+      if (!['user', 'assistant', 'system', 'developer'].includes(item.role)) {
+        refuse(`Invalid value: '${item.role}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.`, { param: `input[${i}].role` });
+      }
+      if (item.role === 'user') lastUser = textOf(item.content);
+    } else if (type === 'function_call' || type === 'custom_tool_call') {
+      if (typeof item.call_id !== 'string' || typeof item.name !== 'string') refuse(`Missing required parameter: 'input[${i}].call_id'.`);
+      calls.add(item.call_id);
+    } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
+      if (!calls.has(item.call_id)) refuse(`No tool call found for function call output with call_id ${item.call_id}.`, { param: 'input' });
+      toolResult = typeof item.output === 'string' ? item.output : textOf(item.output);
+    }
+  });
+  return { decision: decide(lastUser, toolResult, tools), stream: body.stream === true, responses: true };
+}
+
+function responsesAnswer(res, model, { decision, stream }) {
+  const item = decision.kind === 'tool'
+    ? { id: 'fc_mock_1', type: 'function_call', status: 'completed', call_id: 'call_mock_1', name: decision.name, arguments: JSON.stringify(decision.args) }
+    : { id: 'msg_mock_1', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: decision.text, annotations: [], logprobs: [] }] };
+  const usage = { input_tokens: 120, input_tokens_details: { cached_tokens: 0 }, output_tokens: 12, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 132 };
+  const response = (status, output, u) => ({ id: 'resp_mock_1', object: 'response', created_at: 1700000000, status, error: null,
+    incomplete_details: null, model, output, parallel_tool_calls: true, tool_choice: 'auto', tools: [], usage: u, store: false });
+  if (!stream) return json(res, 200, response('completed', [item], usage));
+  sse(res);
+  let seq = 0;
+  const ev = (type, data) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
+  let out = ev('response.created', { response: response('in_progress', [], null) });
+  out += ev('response.in_progress', { response: response('in_progress', [], null) });
+  const at = { output_index: 0 };
+  if (item.type === 'function_call') {
+    out += ev('response.output_item.added', { ...at, item: { ...item, status: 'in_progress', arguments: '' } });
+    out += ev('response.function_call_arguments.delta', { ...at, item_id: item.id, delta: item.arguments.slice(0, 5) });
+    out += ev('response.function_call_arguments.delta', { ...at, item_id: item.id, delta: item.arguments.slice(5) });
+    out += ev('response.function_call_arguments.done', { ...at, item_id: item.id, name: item.name, arguments: item.arguments });
+  } else {
+    const part = { ...at, item_id: item.id, content_index: 0 };
+    out += ev('response.output_item.added', { ...at, item: { ...item, status: 'in_progress', content: [] } });
+    out += ev('response.content_part.added', { ...part, part: { type: 'output_text', text: '', annotations: [] } });
+    for (const w of decision.text.split(/(?= )/)) out += ev('response.output_text.delta', { ...part, delta: w, logprobs: [] });
+    out += ev('response.output_text.done', { ...part, text: decision.text, logprobs: [] });
+    out += ev('response.content_part.done', { ...part, part: item.content[0] });
+  }
+  out += ev('response.output_item.done', { ...at, item });
+  res.end(out + ev('response.completed', { response: response('completed', [item], usage) }));
+}
+
+function openaiAnswer(res, model, plan) {
+  if (plan.responses) return responsesAnswer(res, model, plan);
+  const { decision, stream, includeUsage } = plan;
   const base = { id: 'chatcmpl-mock', created: 1700000000, model, system_fingerprint: 'fp_mock' };
   const usage = { prompt_tokens: 120, completion_tokens: 12, total_tokens: 132, prompt_tokens_details: { cached_tokens: 0 } };
   const call = decision.kind === 'tool' ? { id: 'call_mock_1', type: 'function', function: { name: decision.name, arguments: JSON.stringify(decision.args) } } : null;

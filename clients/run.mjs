@@ -26,6 +26,9 @@ const CASE_TIMEOUT_MS = 90_000;
 const EXPECTED_TO_FAIL = {
   'codex exec -> gpt-4o (openai)': 'needs POST /v1/responses (branch responses)',
   'codex exec -> claude-sonnet-4-5 (anthropic)': 'needs POST /v1/responses (branch responses)',
+  'codex exec -> gemini-2.5-flash (gemini)': 'needs POST /v1/responses (branch responses)',
+  'ai-sdk openai(model) streamText -> gemini-2.5-flash (gemini)': 'needs POST /v1/responses (branch responses)',
+  'agents-sdk default (responses) streamed -> claude-sonnet-4-5 (anthropic)': 'needs POST /v1/responses (branch responses)',
   'ai-sdk openai(model) generateText -> gpt-4o (openai)': 'needs POST /v1/responses (branch responses)',
   'agents-sdk default (responses) -> gpt-4o (openai)': 'needs POST /v1/responses (branch responses)',
   'claude -p -> gpt-4o (openai)': "needs the model catalog (max_tokens 32000 over gpt-4o's 16384, reasoning_effort to a non-reasoning model)",
@@ -187,7 +190,7 @@ function caseList(gw) {
   }
 
   // Codex CLI: a custom provider in $CODEX_HOME/config.toml (Codex speaks only the Responses API).
-  for (const [provider, model] of [['openai', MODELS.openai], ['anthropic', MODELS.anthropic]]) {
+  for (const [provider, model] of Object.entries(MODELS)) {
     cases.push({
       name: `codex exec -> ${model} (${provider})`, upstream: provider,
       run: (c) => {
@@ -233,7 +236,9 @@ exporter = "none"
   sdk('ai-sdk openai(model) generateText -> gpt-4o (openai)', 'openai', ['ai-sdk', 'openai', 'generate', MODELS.openai]);
   sdk('agents-sdk chat_completions -> gpt-4o (openai)', 'openai', ['agents', 'chat_completions', 'run', MODELS.openai]);
   sdk('agents-sdk chat_completions streamed -> claude-sonnet-4-5 (anthropic)', 'anthropic', ['agents', 'chat_completions', 'stream', MODELS.anthropic]);
+  sdk('ai-sdk openai(model) streamText -> gemini-2.5-flash (gemini)', 'gemini', ['ai-sdk', 'openai', 'stream', MODELS.gemini]);
   sdk('agents-sdk default (responses) -> gpt-4o (openai)', 'openai', ['agents', 'responses', 'run', MODELS.openai]);
+  sdk('agents-sdk default (responses) streamed -> claude-sonnet-4-5 (anthropic)', 'anthropic', ['agents', 'responses', 'stream', MODELS.anthropic]);
   return cases;
 }
 
