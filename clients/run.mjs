@@ -144,7 +144,7 @@ function baseEnv(home) {
   env.PATH = `${BIN}:${env.PATH}`;
   Object.assign(env, {
     HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_CACHE_HOME: path.join(home, '.cache'),
-    NO_COLOR: '1', CI: 'true', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost',
+    TMPDIR: path.join(home, 'tmp'), NO_COLOR: '1', CI: 'true', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost',
     DO_NOT_TRACK: '1', NODE_NO_WARNINGS: '1',
   });
   return env;
@@ -259,7 +259,7 @@ async function main() {
     for (const [i, kase] of cases.entries()) {
       const dir = path.join(work, `case-${i}`);
       const home = path.join(dir, 'home');
-      fs.mkdirSync(home, { recursive: true });
+      fs.mkdirSync(path.join(home, 'tmp'), { recursive: true });
       const token = `JX-${Math.random().toString(36).slice(2, 12).toUpperCase().padEnd(10, 'Q')}`;
       const file = path.join(dir, 'token.txt');
       fs.writeFileSync(file, `The secret is ${token}\n`);
@@ -303,6 +303,8 @@ async function main() {
   const count = (s) => results.filter((r) => r.status === s).length;
   const passed = count('PASS') + count('XPASS');
   const failed = count('FAIL');
+  if (failed === 0) fs.rmSync(work, { recursive: true, force: true });
+  else log(`clients: the failed cases' work directories are kept under ${work}`);
   if (count('XFAIL')) log(`clients: ${count('XFAIL')} expected to fail (listed in EXPECTED_TO_FAIL, counted as skipped)`);
   log(`${passed} passed, ${failed} failed, ${count('XFAIL')} skipped`);
   process.exit(failed === 0 && results.length > 0 ? 0 : 1);
