@@ -255,7 +255,10 @@ async function main() {
   log(`clients: gateway ${gateway.url}, mock upstreams on 127.0.0.1:${mocks.port}, work dir ${work}`);
   const results = [];
   try {
-    const cases = caseList(gateway.url).filter((c) => filters.length === 0 || filters.some((f) => c.name.includes(f)));
+    const all = caseList(gateway.url);
+    const unknown = Object.keys(EXPECTED_TO_FAIL).filter((n) => !all.some((c) => c.name === n));
+    if (unknown.length) throw new Error(`EXPECTED_TO_FAIL names no case: ${unknown.join('; ')}`);
+    const cases = all.filter((c) => filters.length === 0 || filters.some((f) => c.name.includes(f)));
     for (const [i, kase] of cases.entries()) {
       const dir = path.join(work, `case-${i}`);
       const home = path.join(dir, 'home');
