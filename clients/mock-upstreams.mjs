@@ -11,7 +11,7 @@
 import http from 'node:http';
 
 export const KEYS = { openai: 'sk-mock-openai', anthropic: 'sk-ant-mock', gemini: 'mock-gemini-key' };
-export const TOKEN_RE = /JX-[A-Z0-9]{10}/;
+const TOKEN_RE = /JX-[A-Z0-9]{10}/;
 const PATH_RE = /(\/[\w./-]*token\.txt)/;
 
 /** Output limits of the mocked models, as the real APIs enforce them. */
