@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * model name, and Anthropic's version and beta headers go along.
  */
 class LenientRelayTest {
-  static final Path FIXTURES = Path.of("..", "shared", "fixtures");
+  /** Captured client requests, copied from shared/fixtures so the tests need nothing beside the clone. */
+  static final Path FIXTURES = Path.of("src", "test", "resources", "fixtures");
   static final String ANTHROPIC_ANSWER = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5-20250929\","
       + "\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
       + "\"usage\":{\"input_tokens\":10,\"output_tokens\":2}}";
