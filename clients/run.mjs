@@ -116,7 +116,8 @@ providers:
   const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   const child = spawn(java, ['-jar', jar, 'serve', '--config', config], { env, stdio: ['ignore', out, out] });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 120; i++) {
+  // Up to two minutes: a JVM starts slowly on a busy 2-core machine.
+  for (let i = 0; i < 480; i++) {
     try {
       if ((await fetch(`${url}/health`)).ok) return { child, url };
     } catch { /* not up yet */ }
