@@ -169,29 +169,11 @@ public abstract class SseTap implements StreamTap {
     }
   }
 
-  // ---- helpers for the protocols' streaming reads
+  // ---- the streaming reads the protocols share (see JsonScan)
 
-  /**
-   * The text of a scalar the parser is on (a JSON string's value, a number's digits), null for
-   * JSON null; a container is skipped and reads as "" — as {@code JsonNode.asText} would give.
-   */
-  protected static String scalarText(JsonParser p, JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NULL) return null;
-    if (t.isStructStart()) {
-      p.skipChildren();
-      return "";
-    }
-    return p.getText();
-  }
+  protected static String scalarText(JsonParser p, JsonToken t) throws IOException { return JsonScan.scalarText(p, t); }
 
-  /** Reads the value the parser is on as a small tree (usage and error objects only). */
-  protected static JsonNode tree(JsonParser p) throws IOException {
-    JsonNode n = Json.EMBEDDED_VALUE.readTree(p);
-    return n == null ? Json.NODES.nullNode() : n;
-  }
+  protected static JsonNode tree(JsonParser p) throws IOException { return JsonScan.tree(p); }
 
-  /** After the root value: anything else makes the payload invalid JSON, as for a tree parse. */
-  protected static void requireEnd(JsonParser p) throws IOException {
-    if (p.nextToken() != null) throw new com.fasterxml.jackson.core.JsonParseException(p, "trailing data after the JSON value");
-  }
+  protected static void requireEnd(JsonParser p) throws IOException { JsonScan.requireEnd(p); }
 }
