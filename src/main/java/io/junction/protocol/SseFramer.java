@@ -248,6 +248,12 @@ public final class SseFramer {
 
     public int length() { return to - from; }
 
+    /** Whether the block's last byte is a CR (an LF in the next chunk may complete its CRLF). */
+    public boolean endsWithCr() { return to > from && bytes[to - 1] == '\r'; }
+
+    /** Whether the block's first byte is an LF (then, after a block ending in CR, it is that CRLF's end). */
+    public boolean startsWithLf() { return to > from && bytes[from] == '\n'; }
+
     /** Appends the block's bytes, exactly as received, to {@code out}. */
     public void appendTo(Buffer out) { out.appendBytes(bytes, from, to - from); }
 

@@ -35,6 +35,10 @@ public abstract class SseTap implements StreamTap {
   private long chunkStart;
   private Buffer chunk;
   private final List<long[]> dropped = new ArrayList<>(1);
+  private boolean lastCr;
+  private boolean lastDropped;
+  /** In {@link #finish()}: the event delivered now is the stream's unterminated tail. */
+  private boolean closing;
 
   /**
    * @param wholeEvents whether {@link #onEvent} may drop events (then only whole events are forwarded)
@@ -65,6 +69,12 @@ public abstract class SseTap implements StreamTap {
   }
 
   protected final boolean ended() { return ended; }
+
+  /**
+   * Whether the event is the stream's tail, cut off before its blank line: it is read in full
+   * (a partial chunk is invalid JSON, as the decoder finds), whatever a tap would skip otherwise.
+   */
+  protected final boolean closing() { return closing; }
 
   protected final void addUsage(Usage u) { usage = usage.merge(u); }
 
@@ -103,6 +113,7 @@ public abstract class SseTap implements StreamTap {
 
   @Override
   public final Buffer finish() {
+    closing = true;
     Buffer out = Buffer.buffer();
     if (wholeEvents) {
       chunk = Buffer.buffer();
@@ -123,8 +134,17 @@ public abstract class SseTap implements StreamTap {
   }
 
   private void onBlock(SseFramer.Event e) {
+    // A CRLF split by a chunk boundary leaves its LF at the start of the next block: it goes
+    // with the block its CR ended, dropped or kept, so the output does not depend on the chunking.
+    boolean leadingLf = lastCr && e.startsWithLf();
+    if (leadingLf && lastDropped) dropped.add(new long[] {e.start(), e.start() + 1});
+    lastCr = e.endsWithCr();
+    lastDropped = false;
     if (ended || !e.hasData()) return;
-    if (!onEvent(e) && wholeEvents) dropped.add(new long[] {e.start(), e.end()});
+    if (!onEvent(e) && wholeEvents) {
+      dropped.add(new long[] {leadingLf ? e.start() + 1 : e.start(), e.end()});
+      lastDropped = true;
+    }
   }
 
   /** Stream bytes [carryStart, done) without the dropped ranges. */

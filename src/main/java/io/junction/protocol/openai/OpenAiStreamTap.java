@@ -43,7 +43,7 @@ final class OpenAiStreamTap extends SseTap {
       else fail("Upstream stream ended without a finish reason");
       return true;
     }
-    if (!mayCarry(e.dataArray(), e.dataFrom(), e.dataTo())) return true;
+    if (!closing() && !mayCarry(e.dataArray(), e.dataFrom(), e.dataTo())) return true;
     try (JsonParser p = e.dataParser()) {
       return chunk(p);
     } catch (IOException ex) {
