@@ -246,8 +246,6 @@ public final class SseFramer {
     /** Stream offset just past the block's last byte. */
     public long end() { return start + (to - from); }
 
-    public int length() { return to - from; }
-
     /** Whether the block's last byte is a CR (an LF in the next chunk may complete its CRLF). */
     public boolean endsWithCr() { return to > from && bytes[to - 1] == '\r'; }
 

@@ -68,8 +68,6 @@ public abstract class SseTap implements StreamTap {
     error = message;
   }
 
-  protected final boolean ended() { return ended; }
-
   /**
    * Whether the event is the stream's tail, cut off before its blank line: it is read in full
    * (a partial chunk is invalid JSON, as the decoder finds), whatever a tap would skip otherwise.
