@@ -258,6 +258,8 @@ public final class SseFramer {
     /** The {@code event} field, or null when there is none. */
     public String name() { return nameFrom < 0 ? null : new String(bytes, nameFrom, nameTo - nameFrom, StandardCharsets.UTF_8); }
 
+    public boolean hasName() { return nameFrom >= 0; }
+
     /** Whether the {@code event} field is exactly {@code ascii}. */
     public boolean nameIs(String ascii) { return nameFrom >= 0 && equalsAscii(bytes, nameFrom, nameTo, ascii); }
 

@@ -25,9 +25,8 @@ final class AnthropicStreamTap extends SseTap {
     if (e.nameIs("content_block_delta") || e.nameIs("content_block_start") || e.nameIs("content_block_stop") || e.nameIs("ping")) {
       return true;
     }
-    String name = e.name();
     try (JsonParser p = e.dataParser()) {
-      event(p, name == null ? "" : name);
+      event(p, e.hasName() ? e.name() : "");
     } catch (IOException ex) {
       fail("Upstream sent a stream event that is not valid JSON");
     }

@@ -19,10 +19,9 @@ final class CohereStreamTap extends SseTap {
 
   @Override
   protected boolean onEvent(SseFramer.Event e) {
-    String name = e.name();
-    if (name != null && !name.equals("message-end") && !name.isEmpty()) return true;
+    if (e.hasName() && !e.nameIs("message-end") && !e.nameIs("")) return true;
     try (JsonParser p = e.dataParser()) {
-      event(p, name == null ? "" : name);
+      event(p, e.nameIs("message-end") ? "message-end" : "");
     } catch (IOException ex) {
       fail("Cohere sent a stream event that is not JSON");
     }
