@@ -399,7 +399,7 @@ class StreamTapDifferentialTest {
             if (resp.statusCode() != 200) throw new IllegalStateException("mock answered " + resp.statusCode());
             return resp.body();
           })
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).getBytes();
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).getBytes(); // generous: a loaded CI machine
     } finally {
       client.close();
     }
