@@ -12,6 +12,10 @@ import io.junction.routing.RetryPolicy;
 import io.junction.server.Gateway;
 import io.junction.server.GatewayServer;
 import io.junction.server.HealthRoutes;
+import io.junction.server.ResponsesRoutes;
+import io.junction.responses.ResponseRetention;
+import io.junction.responses.ResponsesState;
+import java.time.Clock;
 import io.junction.admin.AdminRoutes;
 import io.junction.admin.ManagedProviders;
 import io.junction.admin.DataServices;
@@ -33,9 +37,12 @@ public final class Junction {
   private final GatewayServer server;
   private final HealthProber prober;
   private final DataServices data;
+  private final ResponseRetention responseRetention;
   private int port;
 
-  private Junction(GatewayConfig config, Vertx vertx, Gateway gateway, GatewayServer server, HealthProber prober, DataServices data) {
+  private Junction(GatewayConfig config, Vertx vertx, Gateway gateway, GatewayServer server, HealthProber prober, DataServices data,
+      ResponseRetention responseRetention) {
+    this.responseRetention = responseRetention;
     this.config = config;
     this.vertx = vertx;
     this.gateway = gateway;
@@ -67,9 +74,11 @@ public final class Junction {
     Gateway gw = new Gateway(vertx, config, registry, resolver, upstream, data.telemetry(), data.authenticator(), data.pricing());
     List<Consumer<Router>> extensions = new ArrayList<>();
     extensions.add(new HealthRoutes(gw, health));
+    ResponsesState responses = new ResponsesState(data.store().responses, config.responses().retentionDays(), Clock.systemUTC());
+    extensions.add(new ResponsesRoutes(gw, responses));
     extensions.add(new AdminRoutes(gw, data, managed, health::provider));
     HealthProber prober = new HealthProber(vertx, registry, upstream, health, 1_000);
-    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions), prober, data);
+    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions), prober, data, new ResponseRetention(responses).start());
   }
 
   static Function<String, String> familyOf() {
@@ -102,6 +111,7 @@ public final class Junction {
   public Future<Void> stop() {
     server.markNotReady();
     prober.stop();
+    responseRetention.close();
     return server.shutdown(config.server().shutdownGraceMs())
         .eventually(() -> gateway.upstream().close())
         .eventually(() -> vertx.executeBlocking(() -> {

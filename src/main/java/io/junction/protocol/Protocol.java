@@ -2,7 +2,7 @@ package io.junction.protocol;
 
 /** The wire protocols Junction speaks, inbound (clients) or upstream (providers). */
 public enum Protocol {
-  OPENAI("openai"), ANTHROPIC("anthropic"), GEMINI("gemini"), COHERE("cohere"), BEDROCK("bedrock"), ECHO("echo");
+  OPENAI("openai"), RESPONSES("responses"), ANTHROPIC("anthropic"), GEMINI("gemini"), COHERE("cohere"), BEDROCK("bedrock"), ECHO("echo");
 
   public final String id;
 

@@ -22,6 +22,12 @@ public interface StreamTap {
   /** The in-stream error message, if the upstream sent one. */
   String error();
 
+  /**
+   * The upstream's own failure event, held back so that the relay sends it as the stream's end in
+   * place of the gateway's error event (the Responses API's {@code response.failed}); null when none.
+   */
+  default Buffer upstreamFailure() { return null; }
+
   /** The default tap: runs the protocol's full decoder alongside and forwards bytes untouched. */
   static StreamTap decoding(StreamDecoder decoder) {
     return new StreamTap() {

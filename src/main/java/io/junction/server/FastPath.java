@@ -23,7 +23,7 @@ final class FastPath {
           opts.put("include_usage", true);
         }
       }
-      case ANTHROPIC, COHERE -> body.put("model", upstreamModel);
+      case ANTHROPIC, COHERE, RESPONSES -> body.put("model", upstreamModel); // Responses usage rides in response.completed
       default -> { } // Gemini and Bedrock carry the model in the URL
     }
     return Json.buffer(body);

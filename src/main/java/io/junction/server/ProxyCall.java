@@ -71,6 +71,8 @@ final class ProxyCall {
   private Usage usage = Usage.ZERO;
   /** End user for sticky routing: header {@code x-junction-user}, else the body's user field. */
   private String routingUser;
+  /** Run before the answer's last bytes go out (the Responses API stores the response there). */
+  private java.util.function.Supplier<io.vertx.core.Future<Void>> beforeEnd;
 
   ProxyCall(Gateway gw, HttpServerResponse response, InboundCodec inbound, ChatRequest request, ObjectNode rawBody,
       String requestedModel, boolean stream, boolean passthroughAllowed, Operation op, ClientIdentity identity, String requestId) {
@@ -91,6 +93,21 @@ final class ProxyCall {
   ProxyCall routingUser(String user) {
     if (user != null && !user.isBlank()) routingUser = user;
     return this;
+  }
+
+  /** A step the answer's last bytes wait for (storing the response before its terminal event). */
+  ProxyCall beforeEnd(java.util.function.Supplier<io.vertx.core.Future<Void>> step) {
+    beforeEnd = step;
+    return this;
+  }
+
+  /** Runs the before-end step, then {@code then} (on this call's context; at once when there is none). */
+  private void thenEnd(Runnable then) {
+    if (beforeEnd == null) {
+      then.run();
+      return;
+    }
+    beforeEnd.get().onComplete(ar -> then.run());
   }
 
   void start() {
@@ -168,13 +185,17 @@ final class ProxyCall {
       rawBody.put("model", model);
       return p.adapter.embeddings(p.config, a.apiKey(), io.junction.protocol.Json.buffer(rawBody));
     }
-    Buffer body = sameProtocol(p)
-        ? FastPath.rewrite(rawBody, inbound.protocol(), model, stream)
-        : p.adapter.codec().encodeRequest(request, model);
-    return p.adapter.chat(p.config, a.apiKey(), model, stream, body);
+    if (sameProtocol(p)) {
+      Buffer body = FastPath.rewrite(rawBody, inbound.protocol(), model, stream);
+      return p.adapter.call(inbound.protocol(), p.config, a.apiKey(), model, stream, body);
+    }
+    return p.adapter.chat(p.config, a.apiKey(), model, stream, p.adapter.codec().encodeRequest(request, model));
   }
 
-  private boolean sameProtocol(Provider p) { return p.adapter.protocol() == inbound.protocol(); }
+  private boolean sameProtocol(Provider p) { return p.adapter.serves(inbound.protocol(), p.config); }
+
+  /** The codec of what the provider answers: the client's protocol when relayed, else the adapter's own. */
+  private UpstreamCodec codecOf(Provider p) { return sameProtocol(p) ? p.adapter.codec(inbound.protocol()) : p.adapter.codec(); }
 
   private void onResponse(Attempt a, long t0, HttpClientResponse resp) {
     if (finished) return;
@@ -185,7 +206,7 @@ final class ProxyCall {
     if (status >= 400) {
       resp.body().onComplete(ar -> {
         Buffer body = ar.succeeded() ? ar.result() : Buffer.buffer();
-        UpstreamCodec codec = p.adapter.codec();
+        UpstreamCodec codec = codecOf(p);
         GatewayException e = new GatewayException(ErrorKind.forStatus(status), status, "upstream_error", null,
             codec.errorMessage(status, body));
         e.upstreamBody = body;
@@ -213,7 +234,8 @@ final class ProxyCall {
     try {
       if (op == Operation.EMBEDDINGS || sameProtocol(p)) {
         // Relayed as-is, but read first: garbage with a 200 must not reach the client as success.
-        usage = p.adapter.codec().usageOf(body);
+        usage = codecOf(p).usageOf(body);
+        if (op == Operation.CHAT) inbound.relayed(body);
         out = body;
       } else {
         ChatResponse cr = p.adapter.codec().decodeResponse(body);
@@ -225,9 +247,12 @@ final class ProxyCall {
       return;
     }
     attemptEnded(a, t0, status, null);
-    startResponse(200, "application/json");
-    response.end(out);
-    finish(200, null);
+    thenEnd(() -> {
+      if (finished) return;
+      startResponse(200, "application/json");
+      response.end(out);
+      finish(200, null);
+    });
   }
 
   // ---- streams ----
@@ -235,10 +260,10 @@ final class ProxyCall {
   private void relayStream(Attempt a, long t0, HttpClientResponse resp) {
     Provider p = a.candidate().provider();
     boolean passthrough = sameProtocol(p) && passthroughAllowed;
-    StreamTap tap = passthrough ? p.adapter.codec().passthroughTap(request.includeUsage) : null;
+    StreamTap tap = passthrough ? inbound.relayTap(codecOf(p).passthroughTap(request.includeUsage)) : null;
     StreamDecoder decoder = passthrough ? null : p.adapter.codec().streamDecoder();
     StreamEncoder encoder = inbound.streamEncoder(request);
-    StreamRelay relay = new StreamRelay(a, t0, encoder);
+    StreamRelay relay = new StreamRelay(a, t0, encoder, tap);
     resp.handler(chunk -> {
       if (finished) return;
       lastDataNanos = System.nanoTime();
@@ -254,7 +279,7 @@ final class ProxyCall {
     resp.endHandler(v -> {
       if (finished) return;
       if (passthrough) {
-        relay.write(tap.finish());
+        relay.writeLast(tap.finish());
         usage = usage.merge(tap.usage());
         if (!tap.complete()) relay.broken(tap.error() != null ? tap.error() : "Upstream stream ended before it was complete");
         else relay.end();
@@ -270,14 +295,18 @@ final class ProxyCall {
     private final Attempt attempt;
     private final long t0;
     private final StreamEncoder encoder;
+    private final StreamTap tap;
     private Buffer pending = Buffer.buffer();
+    /** The stream's last bytes, held back while a before-end step runs. */
+    private Buffer tail = Buffer.buffer();
     private boolean flushQueued;
     private boolean isBroken;
 
-    StreamRelay(Attempt attempt, long t0, StreamEncoder encoder) {
+    StreamRelay(Attempt attempt, long t0, StreamEncoder encoder, StreamTap tap) {
       this.attempt = attempt;
       this.t0 = t0;
       this.encoder = encoder;
+      this.tap = tap;
     }
 
     void onEvent(StreamEvent e) {
@@ -292,11 +321,15 @@ final class ProxyCall {
           usage = usage.merge(s.usage());
           encoder.encode(e, pending);
         }
+        case StreamEvent.End end -> encoder.encode(e, beforeEnd == null ? pending : tail);
         default -> encoder.encode(e, pending);
       }
     }
 
     void write(Buffer b) { if (b.length() > 0) pending.appendBuffer(b); }
+
+    /** Bytes that belong to the stream's end (the upstream's held-back terminal event). */
+    void writeLast(Buffer b) { if (b.length() > 0) (beforeEnd == null ? pending : tail).appendBuffer(b); }
 
     /**
      * Flushes once the event loop is done with the current socket read, not per chunk: a burst of
@@ -328,8 +361,11 @@ final class ProxyCall {
       if (finished || isBroken) return;
       startStream();
       attemptEnded(attempt, t0, 200, null);
-      response.end(pending); // the last events and the closing chunk in one write
-      finish(200, null);
+      thenEnd(() -> {
+        if (finished) return;
+        response.end(pending.appendBuffer(tail)); // the last events and the closing chunk in one write
+        finish(200, null);
+      });
     }
 
     private void startStream() {
@@ -349,7 +385,9 @@ final class ProxyCall {
         return;
       }
       GatewayException e = GatewayException.badGateway(message);
-      encoder.fail(e, pending);
+      Buffer upstreamFailure = tap == null ? null : tap.upstreamFailure();
+      if (upstreamFailure != null) pending.appendBuffer(upstreamFailure);
+      else encoder.fail(e, pending);
       response.write(pending);
       pending = Buffer.buffer();
       attemptEnded(attempt, t0, 200, message);
@@ -372,22 +410,31 @@ final class ProxyCall {
       StreamEncoder encoder = inbound.streamEncoder(request);
       startResponse(200, inbound.streamContentType(request));
       ttftNanos = System.nanoTime() - startNanos;
+      Buffer last = Buffer.buffer();
       for (StreamEvent e : local.stream(request, model)) {
         Buffer out = Buffer.buffer();
         if (e instanceof StreamEvent.UsageReport u) usage = usage.merge(u.usage());
-        encoder.encode(e, out);
+        encoder.encode(e, e instanceof StreamEvent.End ? last : out);
         if (out.length() > 0) response.write(out);
       }
       attemptEnded(a, t0, 200, null);
-      response.end();
+      thenEnd(() -> {
+        if (finished) return;
+        response.end(last);
+        finish(200, null);
+      });
     } else {
       ChatResponse r = local.respond(request, model);
       usage = r.usage;
       attemptEnded(a, t0, 200, null);
-      startResponse(200, "application/json");
-      response.end(inbound.encodeResponse(r, request));
+      Buffer out = inbound.encodeResponse(r, request);
+      thenEnd(() -> {
+        if (finished) return;
+        startResponse(200, "application/json");
+        response.end(out);
+        finish(200, null);
+      });
     }
-    finish(200, null);
   }
 
   // ---- endings ----
