@@ -23,10 +23,11 @@ public interface StreamTap {
   String error();
 
   /**
-   * The upstream's own failure event, held back so that the relay sends it as the stream's end in
-   * place of the gateway's error event (the Responses API's {@code response.failed}); null when none.
+   * The event that ends this relayed stream in failure, in the stream's own terms (the Responses
+   * API's {@code response.failed}, which continues the stream's sequence numbers), or null to let
+   * the client protocol's encoder write its error event.
    */
-  default Buffer upstreamFailure() { return null; }
+  default Buffer failureEvent(String message) { return null; }
 
   /** The default tap: runs the protocol's full decoder alongside and forwards bytes untouched. */
   static StreamTap decoding(StreamDecoder decoder) {

@@ -385,8 +385,8 @@ final class ProxyCall {
         return;
       }
       GatewayException e = GatewayException.badGateway(message);
-      Buffer upstreamFailure = tap == null ? null : tap.upstreamFailure();
-      if (upstreamFailure != null) pending.appendBuffer(upstreamFailure);
+      Buffer failureEvent = tap == null ? null : tap.failureEvent(message);
+      if (failureEvent != null) pending.appendBuffer(failureEvent);
       else encoder.fail(e, pending);
       response.write(pending);
       pending = Buffer.buffer();

@@ -305,6 +305,7 @@ final class ResponsesRequests {
   // ---- encode (canonical -> upstream Responses request) ----
 
   static ObjectNode encode(ChatRequest r, String model) {
+    if (r.n != null && r.n > 1) throw GatewayException.invalid("n", "The Responses API returns one answer; 'n' must be 1");
     ObjectNode b = Json.object();
     b.put("model", model);
     String system = r.systemText();

@@ -20,6 +20,8 @@ final class ResponsesTap implements StreamTap {
   private Buffer partial = Buffer.buffer();
   private Buffer held = Buffer.buffer();
   private Buffer failure;
+  private ObjectNode created;
+  private long lastSequence = -1;
   private Usage usage = Usage.ZERO;
   private boolean complete;
   private String error;
@@ -55,7 +57,18 @@ final class ResponsesTap implements StreamTap {
     return out;
   }
 
-  @Override public Buffer upstreamFailure() { return failure; }
+  /** The upstream's own {@code response.failed}, else one made from its {@code response.created}, next in sequence. */
+  @Override
+  public Buffer failureEvent(String message) {
+    if (failure != null) return failure;
+    ObjectNode response = created == null ? Json.object().put("object", "response") : created.deepCopy();
+    response.put("status", "failed");
+    response.putObject("error").put("code", "server_error").put("message", message);
+    ObjectNode e = Json.object().put("type", "response.failed");
+    e.set("response", response);
+    e.put("sequence_number", lastSequence + 1);
+    return Buffer.buffer("event: response.failed\ndata: ").appendBuffer(Json.buffer(e)).appendString("\n\n");
+  }
 
   @Override public boolean complete() { return complete && error == null; }
 
@@ -98,6 +111,8 @@ final class ResponsesTap implements StreamTap {
       return Kind.FORWARD;
     }
     String type = e.path("type").asText();
+    if (e.has("sequence_number")) lastSequence = Math.max(lastSequence, e.get("sequence_number").asLong());
+    if (type.equals("response.created") && e.get("response") instanceof ObjectNode r) created = r;
     switch (type) {
       case "response.completed", "response.incomplete" -> {
         complete = true;
