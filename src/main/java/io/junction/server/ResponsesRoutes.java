@@ -3,17 +3,21 @@ package io.junction.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.junction.protocol.ChatRequest;
+import io.junction.auth.ClientIdentity;
+import io.junction.auth.ClientKey;
+import io.junction.pipeline.Call;
+import io.junction.pipeline.Gateway;
+import io.junction.pipeline.Pipeline;
+import io.junction.pipeline.RequestIds;
 import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Json;
 import io.junction.protocol.responses.ResponseCapture;
 import io.junction.protocol.responses.ResponsesCodec;
+import io.junction.responses.ResponsesStage;
 import io.junction.responses.ResponsesState;
-import io.junction.responses.ResponsesState.Prepared;
 import io.junction.responses.ResponsesState.Viewer;
 import io.junction.store.ResponseStore.StoredResponse;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -28,13 +32,15 @@ import java.util.function.Consumer;
  * {@code GET /v1/responses/{id}/input_items}. A WebSocket handshake on {@code /v1/responses}
  * (Codex tries one first) is refused with 426, the one answer on which Codex falls back to HTTP at once.
  */
-public final class ResponsesRoutes implements Consumer<Router> {
+final class ResponsesRoutes implements Consumer<Router> {
   private final Gateway gw;
+  private final Pipeline pipeline;
   private final ResponsesState state;
   private final ResponsesCodec codec = ResponsesCodec.INSTANCE;
 
-  public ResponsesRoutes(Gateway gw, ResponsesState state) {
+  ResponsesRoutes(Gateway gw, Pipeline pipeline, ResponsesState state) {
     this.gw = gw;
+    this.pipeline = pipeline;
     this.state = state;
   }
 
@@ -47,32 +53,9 @@ public final class ResponsesRoutes implements Consumer<Router> {
     router.delete("/v1/responses/:id").handler(this::delete);
   }
 
+  /** Every Responses call gets a codec of its own that can hand its final Response to the state stage. */
   private void create(RoutingContext ctx) {
-    String requestId = RequestIds.of(ctx.request());
-    try {
-      ClientIdentity who = gw.authenticator().authenticate(ClientKey.of(ctx.request()));
-      ObjectNode body = InboundRoutes.parseBody(ctx.body().buffer());
-      Context context = Vertx.currentContext();
-      state.prepare(body, viewer(who), context)
-          .onSuccess(prepared -> start(ctx, who, prepared, requestId, context))
-          .onFailure(err -> fail(ctx, err, requestId));
-    } catch (GatewayException e) {
-      InboundRoutes.sendError(ctx, codec, e, requestId);
-    }
-  }
-
-  private void start(RoutingContext ctx, ClientIdentity who, Prepared prepared, String requestId, Context context) {
-    try {
-      ResponseCapture capture = prepared.store() ? new ResponseCapture() : null;
-      ResponsesCodec callCodec = capture == null ? codec : ResponsesCodec.capturing(capture);
-      ChatRequest req = callCodec.decodeRequest(prepared.body(), null);
-      ProxyCall call = new ProxyCall(gw, ctx.response(), callCodec, req, prepared.body(), req.model, req.stream, true,
-          ProxyCall.Operation.CHAT, who, requestId).routingUser(ctx.request().getHeader(Headers.USER));
-      if (capture != null) call.beforeEnd(() -> state.save(prepared, capture.response(), context));
-      call.start();
-    } catch (GatewayException e) {
-      InboundRoutes.sendError(ctx, codec, e, requestId);
-    }
+    pipeline.run(Call.of(ctx, Call.Operation.CHAT, ResponsesCodec.capturing(new ResponseCapture()), null, null, true));
   }
 
   private void retrieve(RoutingContext ctx) {
@@ -187,7 +170,5 @@ public final class ResponsesRoutes implements Consumer<Router> {
     return new GatewayException(ErrorKind.NOT_FOUND, 404, "not_found", null, "No response found with id '" + id + "'.");
   }
 
-  static Viewer viewer(ClientIdentity who) {
-    return new Viewer(who.keyId() == null ? "" : who.keyId(), who.master());
-  }
+  private static Viewer viewer(ClientIdentity who) { return ResponsesStage.viewer(who); }
 }

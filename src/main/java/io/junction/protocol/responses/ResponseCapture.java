@@ -4,9 +4,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Where a capturing {@link ResponsesCodec} puts the final Response object a client is given. */
 public final class ResponseCapture {
-  private volatile ObjectNode response;
+  private boolean wanted;
+  private ObjectNode response;
 
-  void set(ObjectNode r) { response = r; }
+  /** The response is to be kept: from now on the codec hands it over (until then it does no work for it). */
+  public void want() { wanted = true; }
+
+  boolean wanted() { return wanted; }
+
+  void set(ObjectNode r) { if (wanted) response = r; }
 
   /** The final Response object, or null when none was produced (an error, a broken stream). */
   public ObjectNode response() { return response; }

@@ -37,6 +37,9 @@ public final class ResponsesCodec implements InboundCodec, UpstreamCodec {
   /** A codec for one call whose final Response object goes to {@code capture}. */
   public static ResponsesCodec capturing(ResponseCapture capture) { return new ResponsesCodec(capture); }
 
+  /** Where this codec puts the final Response object, or null for {@link #INSTANCE}. */
+  public ResponseCapture capture() { return capture; }
+
   private Consumer<ObjectNode> sink() { return capture == null ? null : capture::set; }
 
   @Override public Protocol protocol() { return Protocol.RESPONSES; }
@@ -58,7 +61,7 @@ public final class ResponsesCodec implements InboundCodec, UpstreamCodec {
 
   @Override
   public void relayed(Buffer body) {
-    if (capture == null) return;
+    if (capture == null || !capture.wanted()) return;
     try {
       if (Json.parse(body) instanceof ObjectNode o) capture.set(o);
     } catch (IOException e) {
@@ -66,7 +69,10 @@ public final class ResponsesCodec implements InboundCodec, UpstreamCodec {
     }
   }
 
-  @Override public StreamTap relayTap(StreamTap upstreamTap) { return capture == null ? upstreamTap : new ResponsesTap(capture::set); }
+  @Override
+  public StreamTap relayTap(StreamTap upstreamTap) {
+    return capture == null || !capture.wanted() ? upstreamTap : new ResponsesTap(capture::set);
+  }
 
   // ---- upstream ----
 

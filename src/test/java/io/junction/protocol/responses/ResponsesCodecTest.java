@@ -15,6 +15,7 @@ import io.junction.protocol.Part;
 import io.junction.protocol.Role;
 import io.junction.protocol.StreamEncoder;
 import io.junction.protocol.StreamEvent;
+import io.junction.protocol.StreamTap;
 import io.junction.protocol.Tool;
 import io.junction.protocol.Usage;
 import io.junction.protocol.anthropic.AnthropicCodec;
@@ -178,6 +179,7 @@ class ResponsesCodecTest {
   @Test
   void streamHasTheFullTypedEventSequence() {
     ResponseCapture capture = new ResponseCapture();
+    capture.want();
     String sse = encode(toolRequest(true), List.of(
         new StreamEvent.Start("x", "m", new Usage(10, 0)),
         new StreamEvent.ThinkingDelta("let me "), new StreamEvent.ThinkingDelta("think"), new StreamEvent.ThinkingSignature("SIG"),
@@ -301,6 +303,7 @@ class ResponsesCodecTest {
   @Test
   void passthroughTapHoldsBackTheTerminalEventAndCapturesTheResponse() {
     ResponseCapture capture = new ResponseCapture();
+    capture.want();
     var tap = ResponsesCodec.capturing(capture).relayTap(null);
     String created = "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_9\"}}\n\n";
     String done = "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":1,\"response\":{\"id\":\"resp_9\",\"usage\":{\"input_tokens\":3,\"output_tokens\":4}}}\n\n";
@@ -312,6 +315,16 @@ class ResponsesCodecTest {
     assertThat(tap.usage()).isEqualTo(new Usage(3, 4));
     assertThat(capture.response().path("id").asText()).isEqualTo("resp_9");
     assertThat(tap.finish().toString()).isEqualTo(done);
+  }
+
+  @Test
+  void aCaptureNobodyWantsKeepsNothing() {
+    ResponseCapture capture = new ResponseCapture();
+    ResponsesCodec c = ResponsesCodec.capturing(capture);
+    c.relayed(Buffer.buffer("{\"id\":\"resp_1\",\"object\":\"response\"}"));
+    StreamTap upstream = ResponsesCodec.INSTANCE.passthroughTap(false);
+    assertThat(c.relayTap(upstream)).isSameAs(upstream);
+    assertThat(capture.response()).isNull();
   }
 
   @Test
