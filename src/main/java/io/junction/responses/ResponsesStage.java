@@ -44,6 +44,7 @@ public final class ResponsesStage implements Stage {
     return state.prepare(body, viewer(call.identity()), context).compose(p -> {
       if (p.body() != body) call.replaceBody(Json.buffer(p.body()).getBytes());
       ResponseCapture capture = call.inbound instanceof ResponsesCodec rc ? rc.capture() : null;
+      if (capture != null && p.previousId() != null) capture.continues(p.previousId());
       if (p.store() && capture != null) {
         capture.want();
         call.beforeEnd(() -> state.save(p, capture.response(), context));

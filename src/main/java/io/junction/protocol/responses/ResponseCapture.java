@@ -6,6 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class ResponseCapture {
   private boolean wanted;
   private ObjectNode response;
+  private String previousResponseId;
+
+  /** The request continues {@code id}, whose turns were spliced into its body: its answer still names it. */
+  public void continues(String id) { previousResponseId = id; }
+
+  String previousResponseId() { return previousResponseId; }
 
   /** The response is to be kept: from now on the codec hands it over (until then it does no work for it). */
   public void want() { wanted = true; }

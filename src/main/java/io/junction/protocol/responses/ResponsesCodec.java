@@ -46,7 +46,14 @@ public final class ResponsesCodec implements InboundCodec, UpstreamCodec {
 
   // ---- inbound ----
 
-  @Override public ChatRequest decodeRequest(JsonNode body, String pathModel) { return ResponsesRequests.decode(body); }
+  @Override
+  public ChatRequest decodeRequest(JsonNode body, String pathModel) {
+    ChatRequest r = ResponsesRequests.decode(body);
+    if (capture != null && capture.previousResponseId() != null) {
+      ((ResponsesContext) r.inboundContext).echo.put("previous_response_id", capture.previousResponseId());
+    }
+    return r;
+  }
 
   @Override
   public Buffer encodeResponse(ChatResponse response, ChatRequest req) {
