@@ -156,6 +156,16 @@ class ResponsesStateTest {
   }
 
   @Test
+  void translatedStreamsAreStoredToo() {
+    chat.enqueue(MockOpenAiServer.Reply.text("Streamed."));
+    JsonNode r = create(TestGateway.MASTER_KEY, ask("gpt-4o", "Hello").put("stream", true));
+    assertThat(text(r)).isEqualTo("Streamed.");
+    HttpResponse<String> got = send("GET", "/v1/responses/" + r.path("id").asText(), TestGateway.MASTER_KEY, null);
+    assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
+    assertThat(json(got.body()).path("output")).isEqualTo(r.path("output"));
+  }
+
+  @Test
   void deletedOrUnknownResponsesAreGone() {
     chat.enqueue(MockOpenAiServer.Reply.text("Hi."));
     String id = create(TestGateway.MASTER_KEY, ask("gpt-4o", "Hello")).path("id").asText();

@@ -233,7 +233,7 @@ public final class MockResponsesServer extends MockUpstreamBase {
   }
 
   /** The typed event stream of a scripted answer, as OpenAI sends it. */
-  static String events(ChatResponse r, JsonNode req) {
+  public static String events(ChatResponse r, JsonNode req) {
     List<ObjectNode> events = new ArrayList<>();
     events.add(Json.object().put("type", "response.created").set("response", response(r, req, "in_progress")));
     events.add(Json.object().put("type", "response.in_progress").set("response", response(r, req, "in_progress")));
