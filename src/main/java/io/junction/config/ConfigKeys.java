@@ -30,7 +30,9 @@ final class ConfigKeys {
     API_VERSION("api_version", false),            // azure
     REGION("region", false),                      // bedrock
     HEALTH_CHECK_INTERVAL_MS("health_check_interval_ms", true),
-    RESPONSES_API("responses_api", false);        // openai, azure: serves POST /v1/responses itself
+    MAX_CONNECTIONS("max_connections", true),         // connections to this upstream (CONTRACT §2)
+    MAX_RESPONSE_BYTES("max_response_bytes", true),   // largest non-stream answer read
+    RESPONSES_API("responses_api", false);            // openai, azure: serves POST /v1/responses itself
 
     final String key;
     final boolean nonNegativeInteger;
