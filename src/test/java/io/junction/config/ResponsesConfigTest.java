@@ -33,7 +33,7 @@ class ResponsesConfigTest {
           - {name: plain, type: openai}
           - {name: groq, preset: groq}
           - {name: az, type: azure, base_url: "https://x.openai.azure.com"}
-          - {name: off, type: openai, responses_api: false}
+          - {name: closed, type: openai, responses_api: false}
           - {name: local, preset: groq, responses_api: true}
           - {name: resp, type: openai-responses}
           - {name: claude, type: anthropic}
@@ -43,7 +43,7 @@ class ResponsesConfigTest {
     assertThat(servesResponses(provider(r, "plain"))).isTrue();
     assertThat(servesResponses(provider(r, "groq"))).isFalse();
     assertThat(servesResponses(provider(r, "az"))).isTrue();
-    assertThat(servesResponses(provider(r, "off"))).isFalse();
+    assertThat(servesResponses(provider(r, "closed"))).isFalse();
     assertThat(servesResponses(provider(r, "local"))).isTrue();
     assertThat(servesResponses(provider(r, "resp"))).isTrue();
     assertThat(servesResponses(provider(r, "claude"))).isFalse();
