@@ -29,7 +29,16 @@ import org.junit.jupiter.api.Test;
  * model name, and Anthropic's version and beta headers go along.
  */
 class LenientRelayTest {
-  static final Path FIXTURES = Path.of("..", "shared", "fixtures");
+  /** Copies of the shared captured requests, in the test resources so that a clean clone has them. */
+  static final Path FIXTURES = fixtures();
+
+  private static Path fixtures() {
+    try {
+      return Path.of(LenientRelayTest.class.getResource("/fixtures").toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
   static final String ANTHROPIC_ANSWER = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5-20250929\","
       + "\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
       + "\"usage\":{\"input_tokens\":10,\"output_tokens\":2}}";

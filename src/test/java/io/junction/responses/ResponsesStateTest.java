@@ -19,8 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -227,7 +225,7 @@ class ResponsesStateTest {
 
   static ObjectNode codexRequest(String model) throws Exception {
     ObjectNode body = (ObjectNode) Json.parse(io.vertx.core.buffer.Buffer.buffer(
-        Files.readAllBytes(Path.of("/work/shared/fixtures/codex-0.171.0-responses-request.json"))));
+        io.junction.protocol.responses.ResponsesCodecTest.codexFixture()));
     return body.put("model", model);
   }
 

@@ -21,14 +21,19 @@ import io.junction.protocol.Usage;
 import io.junction.protocol.anthropic.AnthropicCodec;
 import io.junction.protocol.openai.OpenAiCodec;
 import io.vertx.core.buffer.Buffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ResponsesCodecTest {
-  static final Path CODEX_FIXTURE = Path.of("/work/shared/fixtures/codex-0.171.0-responses-request.json");
+public class ResponsesCodecTest {
+  /** Codex CLI 0.171.0's first request, captured byte for byte (a copy of the shared fixture). */
+  public static byte[] codexFixture() {
+    try (var in = ResponsesCodecTest.class.getResourceAsStream("/fixtures/codex-0.171.0-responses-request.json")) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
   final ResponsesCodec codec = ResponsesCodec.INSTANCE;
 
   static JsonNode json(String s) {
@@ -40,7 +45,7 @@ class ResponsesCodecTest {
   }
 
   static JsonNode codexRequest() throws Exception {
-    return Json.parse(Buffer.buffer(Files.readAllBytes(CODEX_FIXTURE)));
+    return Json.parse(Buffer.buffer(codexFixture()));
   }
 
   @Test
