@@ -13,6 +13,9 @@ import io.junction.pipeline.Exchange;
 import io.junction.pipeline.Gateway;
 import io.junction.server.GatewayServer;
 import io.junction.server.HealthRoutes;
+import io.junction.responses.ResponseRetention;
+import io.junction.responses.ResponsesState;
+import java.time.Clock;
 import io.junction.admin.AdminRoutes;
 import io.junction.admin.ManagedProviders;
 import io.junction.admin.DataServices;
@@ -37,9 +40,12 @@ public final class Junction {
   private final GatewayServer server;
   private final HealthProber prober;
   private final DataServices data;
+  private final ResponseRetention responseRetention;
   private int port;
 
-  private Junction(GatewayConfig config, Vertx vertx, Gateway gateway, GatewayServer server, HealthProber prober, DataServices data) {
+  private Junction(GatewayConfig config, Vertx vertx, Gateway gateway, GatewayServer server, HealthProber prober, DataServices data,
+      ResponseRetention responseRetention) {
+    this.responseRetention = responseRetention;
     this.config = config;
     this.vertx = vertx;
     this.gateway = gateway;
@@ -74,7 +80,9 @@ public final class Junction {
     extensions.add(new AdminRoutes(gw, data, managed, health::provider));
     HealthProber prober = new HealthProber(vertx, registry,
         (p, call) -> Exchange.fetch(gw, p, call, PROBE_TIMEOUT_MS).map(Exchange.Reply::status), health, 1_000);
-    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions), prober, data);
+    ResponsesState responses = new ResponsesState(data.store().responses, config.responses().retentionDays(), Clock.systemUTC());
+    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions, responses), prober, data,
+        new ResponseRetention(responses).start());
   }
 
   static Function<String, String> familyOf() {
@@ -107,6 +115,7 @@ public final class Junction {
   public Future<Void> stop() {
     server.markNotReady();
     prober.stop();
+    responseRetention.close();
     return server.shutdown(config.server().shutdownGraceMs())
         .eventually(() -> gateway.upstream().close())
         .eventually(() -> vertx.executeBlocking(() -> {

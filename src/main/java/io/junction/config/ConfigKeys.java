@@ -13,12 +13,13 @@ final class ConfigKeys {
   private ConfigKeys() {}
 
   static final Set<String> ROOT = Set.of(
-      "server", "auth", "storage", "redis", "upstream_proxy", "logs", "providers", "models", "pricing");
+      "server", "auth", "storage", "redis", "upstream_proxy", "logs", "responses", "providers", "models", "pricing");
   static final Set<String> SERVER = Set.of("host", "port", "max_body_bytes", "shutdown_grace_ms");
   static final Set<String> AUTH = Set.of("master_key");
   static final Set<String> STORAGE = Set.of("url");
   static final Set<String> REDIS = Set.of("url");
   static final Set<String> LOGS = Set.of("retention_days", "store_bodies");
+  static final Set<String> RESPONSES = Set.of("retention_days");
 
   static final Set<String> PROVIDER_FIELDS = Set.of(
       "name", "type", "preset", "base_url", "api_keys", "dispatch", "weight", "models", "timeout_ms",
@@ -30,7 +31,8 @@ final class ConfigKeys {
     REGION("region", false),                      // bedrock
     HEALTH_CHECK_INTERVAL_MS("health_check_interval_ms", true),
     MAX_CONNECTIONS("max_connections", true),         // connections to this upstream (CONTRACT §2)
-    MAX_RESPONSE_BYTES("max_response_bytes", true);   // largest non-stream answer read
+    MAX_RESPONSE_BYTES("max_response_bytes", true),   // largest non-stream answer read
+    RESPONSES_API("responses_api", false);            // openai, azure: serves POST /v1/responses itself
 
     final String key;
     final boolean nonNegativeInteger;
@@ -52,7 +54,7 @@ final class ConfigKeys {
   static final Set<String> TARGET = Set.of("provider", "model", "weight");
   static final Set<String> PRICE = Set.of("model", "input", "output", "cached_input", "cache_write");
 
-  static final List<String> TYPES = List.of("openai", "anthropic", "gemini", "cohere", "bedrock", "azure", "echo");
+  static final List<String> TYPES = List.of("openai", "openai-responses", "anthropic", "gemini", "cohere", "bedrock", "azure", "echo");
   static final List<String> STRATEGIES = List.of("fallback", "weighted", "round_robin", "least_latency", "lowest_cost");
 
   private static Set<String> union(Set<String> a, List<String> b) {

@@ -126,6 +126,9 @@ public final class ConfigLoader {
     String redisUrl = root.section("redis", ConfigKeys.REDIS).checked("url", true, ConfigLoader::redisUrlProblem);
     String proxy = root.checked("upstream_proxy", true, ConfigReader::httpUrlProblem);
     GatewayConfig.Logs logs = logs(root.section("logs", ConfigKeys.LOGS), d.logs());
+    Long responseDays = root.section("responses", ConfigKeys.RESPONSES).integer("retention_days", 0, Integer.MAX_VALUE);
+    GatewayConfig.Responses responses = new GatewayConfig.Responses(
+        responseDays == null ? d.responses().retentionDays() : responseDays.intValue());
 
     List<ProviderConfig> providers = providers(root, env, problems);
 
@@ -144,7 +147,7 @@ public final class ConfigLoader {
 
     if (!problems.isEmpty()) return new Result(null, problems.list());
     return new Result(new GatewayConfig(server, masterKey, storageUrl == null ? d.storageUrl() : storageUrl,
-        redisUrl, proxy, logs, List.copyOf(providers), models, pricing), List.of());
+        redisUrl, proxy, logs, responses, List.copyOf(providers), models, pricing), List.of());
   }
 
   /** The built-in provider that answers in-process, registered when nothing else is configured. */

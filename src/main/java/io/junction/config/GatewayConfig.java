@@ -10,6 +10,7 @@ public record GatewayConfig(
     String redisUrl,
     String upstreamProxy,
     Logs logs,
+    Responses responses,
     List<ProviderConfig> providers,
     List<VirtualModelConfig> models,
     List<PriceConfig> pricing) {
@@ -24,28 +25,31 @@ public record GatewayConfig(
   /** Request-log settings: retention in days (0 = keep forever), whether bodies are stored. */
   public record Logs(int retentionDays, boolean storeBodies) {}
 
+  /** Stored Responses API responses: kept this many days (0 = forever). */
+  public record Responses(int retentionDays) {}
+
   public static GatewayConfig defaults() {
     return new GatewayConfig(new Server(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, 30_000), null,
-        DEFAULT_STORAGE_URL, null, null, new Logs(30, false), List.of(), List.of(), List.of());
+        DEFAULT_STORAGE_URL, null, null, new Logs(30, false), new Responses(30), List.of(), List.of(), List.of());
   }
 
   public GatewayConfig withProviders(List<ProviderConfig> p) {
-    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, upstreamProxy, logs, p, models, pricing);
+    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, upstreamProxy, logs, responses, p, models, pricing);
   }
 
   public GatewayConfig withServer(Server s) {
-    return new GatewayConfig(s, masterKey, storageUrl, redisUrl, upstreamProxy, logs, providers, models, pricing);
+    return new GatewayConfig(s, masterKey, storageUrl, redisUrl, upstreamProxy, logs, responses, providers, models, pricing);
   }
 
   public GatewayConfig withMasterKey(String k) {
-    return new GatewayConfig(server, k, storageUrl, redisUrl, upstreamProxy, logs, providers, models, pricing);
+    return new GatewayConfig(server, k, storageUrl, redisUrl, upstreamProxy, logs, responses, providers, models, pricing);
   }
 
   public GatewayConfig withStorageUrl(String u) {
-    return new GatewayConfig(server, masterKey, u, redisUrl, upstreamProxy, logs, providers, models, pricing);
+    return new GatewayConfig(server, masterKey, u, redisUrl, upstreamProxy, logs, responses, providers, models, pricing);
   }
 
   public GatewayConfig withModels(List<VirtualModelConfig> m) {
-    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, upstreamProxy, logs, providers, m, pricing);
+    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, upstreamProxy, logs, responses, providers, m, pricing);
   }
 }

@@ -84,8 +84,8 @@ final class ProviderParser {
     Map<String, String> headers = r.stringMap("headers");
     Map<String, String> options = new LinkedHashMap<>();
     for (ProviderOption option : ProviderOption.values()) {
-      Object value = option.nonNegativeInteger
-          ? r.integer(option.key, 0, Long.MAX_VALUE)
+      Object value = option == ProviderOption.RESPONSES_API ? r.bool(option.key)
+          : option.nonNegativeInteger ? r.integer(option.key, 0, Long.MAX_VALUE)
           : r.string(option.key);
       if (value != null) options.put(option.key, value.toString());
     }

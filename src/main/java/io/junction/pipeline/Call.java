@@ -34,8 +34,8 @@ public final class Call {
   public final InboundCodec inbound;
   /** The client's request headers (the pipeline forwards a few, e.g. {@code anthropic-beta}). */
   public final MultiMap clientHeaders;
-  /** The raw request body. */
-  public final byte[] body;
+  /** The raw request body; replaced only through {@link #replaceBody}. */
+  public byte[] body;
   /** The model from the URL (Gemini), else null. */
   public final String pathModel;
   /** The stream flag from the URL (Gemini's method names), overriding the body's; null when the body says. */
@@ -143,6 +143,16 @@ public final class Call {
       decoded = r;
     }
     return decoded;
+  }
+
+  /**
+   * Replaces the request body before routing (the Responses API splices in the earlier turns of
+   * {@code previous_response_id}); the head is read again and the canonical decode starts over.
+   */
+  public void replaceBody(byte[] newBody) {
+    body = newBody;
+    head = RequestHead.read(newBody);
+    decoded = null;
   }
 
   /** Runs {@code r} if the client hangs up before its answer is complete. */

@@ -18,9 +18,14 @@ public final class Pipeline {
    * The standard request path: accounting (sees every outcome, rejections included) →
    * authentication → the body's head → admission → routing → the attempts.
    */
-  public static Pipeline standard(Gateway gw) {
-    return new Pipeline(List.of(new Accounting(gw), new Authentication(gw), new HeadReading(), new Admission(gw),
-        new Routing(gw), new AttemptLoop(gw)));
+  public static Pipeline standard(Gateway gw) { return standard(gw, List.of()); }
+
+  /** The standard path with {@code afterHead} between reading the head and admission (the Responses API's state). */
+  public static Pipeline standard(Gateway gw, List<Stage> afterHead) {
+    List<Stage> stages = new java.util.ArrayList<>(List.of(new Accounting(gw), new Authentication(gw), new HeadReading()));
+    stages.addAll(afterHead);
+    stages.addAll(List.of(new Admission(gw), new Routing(gw), new AttemptLoop(gw)));
+    return new Pipeline(stages);
   }
 
   /** Runs {@code call} through every stage; completes when the client's answer is finished. */

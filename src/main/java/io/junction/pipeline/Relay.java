@@ -68,6 +68,7 @@ final class Relay {
           // Relayed as-is, but read first: garbage with a 200 must not reach the client as success.
           call.usage = codec.usageOf(body);
           out = Secrets.scrub(body, provider.keys.secrets());
+          if (call.operation == Call.Operation.CHAT) call.inbound.relayed(out);
         } else {
           ChatResponse cr = codec.decodeResponse(body);
           call.usage = cr.usage;
@@ -99,13 +100,15 @@ final class Relay {
     private final StreamDecoder decoder;
     private StreamEncoder encoder;
     private Buffer pending = Buffer.buffer();
+    /** The answer's last events (the encoder's end), held back until the before-end steps ran. */
+    private final Buffer last = Buffer.buffer();
     private boolean flushQueued;
     private boolean paused;
     private boolean over;
 
     StreamRelay() {
       boolean passthrough = relayed && call.passthroughAllowed;
-      tap = passthrough ? codec.passthroughTap(call.head.includeUsage()) : null;
+      tap = passthrough ? call.inbound.relayTap(codec.passthroughTap(call.head.includeUsage())) : null;
       decoder = passthrough ? null : codec.streamDecoder();
       if (!passthrough) encoder = call.inbound.streamEncoder(call.decoded());
     }
@@ -156,7 +159,11 @@ final class Relay {
         }
         case StreamEvent.UsageReport u -> call.usage = call.usage.merge(u.usage());
         case StreamEvent.Start s -> call.usage = call.usage.merge(s.usage());
-        case StreamEvent.End end -> call.completeSeen = true;
+        case StreamEvent.End end -> {
+          call.completeSeen = true;
+          encoder.encode(e, last); // held back: sent after the before-end steps (the stored response)
+          return;
+        }
         default -> { }
       }
       encoder.encode(e, pending);
@@ -210,6 +217,7 @@ final class Relay {
           return;
         }
         if (!call.responseStarted) call.startResponse(call.inbound.streamContentType(null), true);
+        pending.appendBuffer(last);
         response.end(Secrets.scrub(pending, provider.keys.secrets())); // the last events and the closing chunk in one write
         result.tryComplete(Outcome.OK);
       });
@@ -226,9 +234,13 @@ final class Relay {
       }
       GatewayException e = GatewayException.badGateway(message);
       Buffer tail = pending;
+      Buffer failureEvent = tap == null ? null : tap.failureEvent(message);
       try {
-        if (encoder == null) encoder = call.inbound.streamEncoder(call.decoded());
-        encoder.fail(e, tail);
+        if (failureEvent != null) tail.appendBuffer(failureEvent);
+        else {
+          if (encoder == null) encoder = call.inbound.streamEncoder(call.decoded());
+          encoder.fail(e, tail);
+        }
       } catch (GatewayException undecodable) {
         // A relayed request the gateway cannot decode: the client sees the stream cut without its end marker.
       }

@@ -32,6 +32,11 @@ public final class ChatRequest {
   public boolean includeUsage;
   /** End-user id (OpenAI {@code user}, Anthropic {@code metadata.user_id}). */
   public String user;
+  /**
+   * What the inbound codec keeps between decoding a request and encoding its answer (the Responses
+   * API echoes request fields in its answer); null for codecs that need nothing.
+   */
+  public Object inboundContext;
 
   public String systemText() {
     StringBuilder sb = new StringBuilder();

@@ -10,6 +10,7 @@ public final class Codecs {
 
   static {
     INBOUND.put(Protocol.OPENAI, OpenAiCodec.INSTANCE);
+    INBOUND.put(Protocol.RESPONSES, io.junction.protocol.responses.ResponsesCodec.INSTANCE);
     INBOUND.put(Protocol.ANTHROPIC, io.junction.protocol.anthropic.AnthropicCodec.INSTANCE);
     INBOUND.put(Protocol.GEMINI, io.junction.protocol.gemini.GeminiCodec.INSTANCE);
   }

@@ -24,6 +24,15 @@ public interface InboundCodec {
   /** The body of an error response in this protocol's shape. */
   Buffer encodeError(GatewayException error);
 
+  /**
+   * A same-protocol JSON answer relayed unchanged (the fast path): codecs that keep what they
+   * answered (the Responses API stores it) look at it here.
+   */
+  default void relayed(Buffer body) {}
+
+  /** The tap for a same-protocol stream relayed to this client; by default the upstream codec's own. */
+  default StreamTap relayTap(StreamTap upstreamTap) { return upstreamTap; }
+
   /** Content type of a streamed answer. */
   default String streamContentType(ChatRequest req) { return "text/event-stream"; }
 }

@@ -2,7 +2,8 @@ package io.junction.protocol;
 
 /** The wire protocols Junction speaks, inbound (clients) or upstream (providers). */
 public enum Protocol {
-  OPENAI("openai", true), ANTHROPIC("anthropic", true), GEMINI("gemini", false), COHERE("cohere", true), BEDROCK("bedrock", false);
+  OPENAI("openai", true), RESPONSES("responses", true), ANTHROPIC("anthropic", true), GEMINI("gemini", false),
+  COHERE("cohere", true), BEDROCK("bedrock", false);
 
   public final String id;
   /** Whether requests name the model in the body (else in the URL, as Gemini and Bedrock do). */

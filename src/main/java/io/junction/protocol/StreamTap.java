@@ -22,6 +22,13 @@ public interface StreamTap {
   /** The in-stream error message, if the upstream sent one. */
   String error();
 
+  /**
+   * The event that ends this relayed stream in failure, in the stream's own terms (the Responses
+   * API's {@code response.failed}, which continues the stream's sequence numbers), or null to let
+   * the client protocol's encoder write its error event.
+   */
+  default Buffer failureEvent(String message) { return null; }
+
   /** The default tap: runs the protocol's full decoder alongside and forwards bytes untouched. */
   static StreamTap decoding(StreamDecoder decoder) {
     return new StreamTap() {

@@ -7,6 +7,7 @@ import java.util.Set;
 public final class Adapters {
   private static final Map<String, ProviderAdapter> BY_TYPE = Map.of(
       "openai", new OpenAiAdapter(),
+      "openai-responses", new OpenAiResponsesAdapter(),
       "azure", new AzureAdapter(),
       "anthropic", new AnthropicAdapter(),
       "gemini", new GeminiAdapter(),

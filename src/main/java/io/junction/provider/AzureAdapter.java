@@ -5,6 +5,7 @@ import io.junction.protocol.Json;
 import io.junction.protocol.Protocol;
 import io.junction.protocol.UpstreamCodec;
 import io.junction.protocol.openai.OpenAiCodec;
+import io.junction.protocol.responses.ResponsesCodec;
 import io.vertx.core.buffer.Buffer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,23 @@ public final class AzureAdapter implements ProviderAdapter {
   @Override public UpstreamCodec codec() { return OpenAiCodec.INSTANCE; }
 
   @Override public String defaultBaseUrl() { return "https://example.openai.azure.com"; }
+
+  @Override
+  public boolean serves(Protocol p, ProviderConfig c) {
+    return p == Protocol.OPENAI || (p == Protocol.RESPONSES && OpenAiAdapter.responsesApi(c, true));
+  }
+
+  @Override public UpstreamCodec codec(Protocol p) { return p == Protocol.RESPONSES ? ResponsesCodec.INSTANCE : codec(); }
+
+  /**
+   * Azure serves the Responses API at {@code {endpoint}/openai/v1/responses} (its v1 API, no
+   * deployment in the path: the body's model names the deployment).
+   */
+  @Override
+  public UpstreamCall call(Protocol p, ProviderConfig c, String apiKey, String model, boolean stream, Buffer body) {
+    if (p != Protocol.RESPONSES) return chat(c, apiKey, model, stream, body);
+    return UpstreamCall.post(baseUrl(c) + "/openai/v1/responses", body).header("api-key", apiKey);
+  }
 
   @Override
   public UpstreamCall chat(ProviderConfig p, String apiKey, String model, boolean stream, Buffer body) {

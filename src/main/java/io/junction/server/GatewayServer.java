@@ -4,6 +4,8 @@ import io.junction.auth.ClientKey;
 import io.junction.pipeline.Accounting;
 import io.junction.pipeline.Gateway;
 import io.junction.pipeline.Pipeline;
+import io.junction.responses.ResponsesStage;
+import io.junction.responses.ResponsesState;
 import io.junction.pipeline.RequestIds;
 import io.junction.protocol.Codecs;
 import io.junction.protocol.ErrorKind;
@@ -32,7 +34,10 @@ public final class GatewayServer {
   private final List<HttpServer> servers = new ArrayList<>();
   private volatile boolean ready;
 
-  public GatewayServer(Gateway gw, List<Consumer<Router>> extensions) {
+  private final ResponsesState responses;
+
+  public GatewayServer(Gateway gw, List<Consumer<Router>> extensions, ResponsesState responses) {
+    this.responses = responses;
     this.gw = gw;
     this.extensions = extensions;
   }
@@ -77,7 +82,8 @@ public final class GatewayServer {
 
   Router router() {
     Router router = Router.router(gw.vertx());
-    InboundRoutes api = new InboundRoutes(gw, Pipeline.standard(gw));
+    Pipeline pipeline = Pipeline.standard(gw, List.of(new ResponsesStage(responses)));
+    InboundRoutes api = new InboundRoutes(gw, pipeline);
     long maxBody = gw.config().server().maxBodyBytes();
     router.route().handler(BodyHandler.create(false).setBodyLimit(maxBody).setHandleFileUploads(false));
 
@@ -106,6 +112,7 @@ public final class GatewayServer {
         anthropicCodec::decodeCountTokensRequest, anthropicCodec::encodeCountTokensResponse));
     gemini.register(router);
 
+    new ResponsesRoutes(gw, pipeline, responses).accept(router);
     extensions.forEach(e -> e.accept(router));
 
     router.route().last().handler(ctx -> InboundRoutes.sendError(ctx, codecFor(ctx),

@@ -60,7 +60,7 @@ class DataServicesTest {
     assertThatThrownBy(() -> DataServices.start(config().withStorageUrl("jdbc:h2:mem:x")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("storage.url");
     GatewayConfig c = config();
-    GatewayConfig badPrice = new GatewayConfig(c.server(), c.masterKey(), c.storageUrl(), null, null, c.logs(),
+    GatewayConfig badPrice = new GatewayConfig(c.server(), c.masterKey(), c.storageUrl(), null, null, c.logs(), c.responses(),
         List.of(), List.of(), List.of(new PriceConfig("m", 1, -2, null, null)));
     assertThatThrownBy(() -> DataServices.start(badPrice)).hasMessageStartingWith("pricing[0].output");
   }

@@ -47,11 +47,12 @@ class ConformanceMatrixTest {
   static void start() {
     vertx = Vertx.vertx();
     upstreams = List.of(new Upstream.OpenAi(vertx), new Upstream.Anthropic(vertx), new Upstream.Gemini(vertx),
-        new Upstream.Cohere(vertx), new Upstream.Bedrock(vertx));
+        new Upstream.Cohere(vertx), new Upstream.Bedrock(vertx), new Upstream.OpenAiResponses(vertx));
     // Breakers off: the broken-stream cells fail each provider on purpose, and no later cell may be refused for that.
     gateway = TestGateway.withProviders(upstreams.stream()
         .map(u -> Upstream.withOptions(u.config(), Map.of(HealthRegistry.BREAKER_FAILURES, "0"))).toArray(ProviderConfig[]::new));
-    clients = List.of(new InboundClient.OpenAi(gateway.url()), new InboundClient.Anthropic(gateway.url()), new InboundClient.Gemini(gateway.url()));
+    clients = List.of(new InboundClient.OpenAi(gateway.url()), new InboundClient.Anthropic(gateway.url()), new InboundClient.Gemini(gateway.url()),
+        new InboundClient.Responses(gateway.url()));
   }
 
   @AfterAll

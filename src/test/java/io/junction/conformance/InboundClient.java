@@ -31,6 +31,17 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.helpers.ChatCompletionAccumulator;
+import com.openai.helpers.ResponseAccumulator;
+import com.openai.models.responses.EasyInputMessage;
+import com.openai.models.responses.FunctionTool;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseInputContent;
+import com.openai.models.responses.ResponseInputImage;
+import com.openai.models.responses.ResponseInputItem;
+import com.openai.models.responses.ResponseInputText;
+import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -418,6 +429,113 @@ abstract class InboundClient {
       assertThat(error.path("code").asInt()).isEqualTo(502);
       assertThat(error.path("status").asText()).isNotBlank();
       assertThat(error.path("message").asText()).isNotBlank();
+    }
+  }
+
+  // ---- OpenAI Responses API (openai-java)
+
+  static final class Responses extends InboundClient {
+    private final OpenAIClient client;
+
+    Responses(String gatewayUrl) {
+      super("responses", gatewayUrl);
+      client = OpenAIOkHttpClient.builder().apiKey(TestGateway.MASTER_KEY).baseUrl(gatewayUrl + "/v1").maxRetries(0).build();
+    }
+
+    /** A Response has a status, not a finish reason: a turn of function calls is "completed" too. */
+    @Override String finishWord(boolean toolCall) { return "completed"; }
+
+    @Override boolean hasChoiceCount() { return false; }
+
+    @Override
+    Answer askForTwoChoices(String model) { throw new UnsupportedOperationException("the Responses API has no choice count"); }
+
+    @Override
+    int statusOf(Throwable error) {
+      if (error instanceof com.openai.errors.OpenAIServiceException e) return e.statusCode();
+      throw new AssertionError("not an OpenAI API error", error);
+    }
+
+    @Override
+    List<Answer> run(String model, Scenario scenario, boolean stream) {
+      List<ResponseInputItem> input = new ArrayList<>();
+      input.add(scenario == Scenario.IMAGE ? imageMessage("data:image/png;base64," + Fixtures.PNG_BASE64)
+          : ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder().role(EasyInputMessage.Role.USER).content(Fixtures.QUESTION).build()));
+      ResponseCreateParams.Builder params = ResponseCreateParams.builder().model(model);
+      if (scenario == Scenario.SYSTEM_PROMPT) params.instructions(Fixtures.SYSTEM_PROMPT);
+      if (scenario != Scenario.TOOL_ROUND_TRIP) return List.of(answer(call(params.inputOfResponse(input).build(), stream)));
+
+      FunctionTool.Parameters.Builder schema = FunctionTool.Parameters.builder();
+      Json.MAPPER.convertValue(Fixtures.toolSchema(), Map.class)
+          .forEach((k, v) -> schema.putAdditionalProperty((String) k, JsonValue.from(v)));
+      params.addTool(FunctionTool.builder().name(Fixtures.TOOL_NAME).description(Fixtures.TOOL_DESCRIPTION)
+          .parameters(schema.build()).strict(false).build());
+      Response first = call(params.inputOfResponse(input).build(), stream);
+      ResponseFunctionToolCall fc = first.output().stream().filter(ResponseOutputItem::isFunctionCall).findFirst()
+          .orElseThrow(() -> new AssertionError("no function_call in " + first)).asFunctionCall();
+      input.add(ResponseInputItem.ofFunctionCall(fc));
+      input.add(ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+          .callId(fc.callId()).output(Fixtures.TOOL_RESULT).build()));
+      return List.of(answer(first), answer(call(params.inputOfResponse(input).build(), stream)));
+    }
+
+    @Override
+    Answer askWithImageUrl(String model) {
+      return answer(call(ResponseCreateParams.builder().model(model).inputOfResponse(List.of(imageMessage(Fixtures.IMAGE_URL))).build(), false));
+    }
+
+    private static ResponseInputItem imageMessage(String url) {
+      return ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder().role(EasyInputMessage.Role.USER)
+          .contentOfResponseInputMessageContentList(List.of(
+              ResponseInputContent.ofInputText(ResponseInputText.builder().text(Fixtures.IMAGE_QUESTION).build()),
+              ResponseInputContent.ofInputImage(ResponseInputImage.builder().imageUrl(url).detail(ResponseInputImage.Detail.AUTO).build())))
+          .build());
+    }
+
+    /**
+     * A streamed call goes through the SDK's accumulator, and its events (as the SDK parsed them)
+     * through the event-sequence check; the answer is the final Response of the completed event.
+     */
+    private Response call(ResponseCreateParams params, boolean stream) {
+      if (!stream) return client.responses().create(params);
+      ResponseAccumulator acc = ResponseAccumulator.create();
+      StringBuilder sse = new StringBuilder();
+      try (var s = client.responses().createStreaming(params)) {
+        s.stream().forEach(e -> {
+          acc.accumulate(e);
+          JsonNode event = Json.MAPPER.valueToTree(com.openai.core.ObjectMappers.jsonMapper().convertValue(e, Map.class));
+          sse.append("event: ").append(event.path("type").asText()).append("\ndata: ").append(Json.text(event)).append("\n\n");
+        });
+      }
+      io.junction.protocol.responses.ResponsesEvents.checkComplete(sse.toString());
+      return acc.response();
+    }
+
+    private static Answer answer(Response r) {
+      StringBuilder text = new StringBuilder();
+      List<Call> calls = new ArrayList<>();
+      for (ResponseOutputItem item : r.output()) {
+        if (item.isMessage()) item.asMessage().content().forEach(c -> c.outputText().ifPresent(t -> text.append(t.text())));
+        if (item.isFunctionCall()) {
+          ResponseFunctionToolCall fc = item.asFunctionCall();
+          calls.add(new Call(fc.callId(), fc.name(), json(fc.arguments())));
+        }
+      }
+      var usage = r.usage().orElseThrow(() -> new AssertionError("no usage in " + r));
+      return new Answer(text.toString(), calls, r.status().orElseThrow().asString(), usage.inputTokens(), usage.outputTokens());
+    }
+
+    @Override
+    List<RawCall> rawStreams(String model) {
+      String body = Json.text(Json.object().put("model", model).put("stream", true).put("input", Fixtures.QUESTION));
+      return List.of(new RawCall("/v1/responses", Map.of("authorization", "Bearer " + TestGateway.MASTER_KEY), body));
+    }
+
+    /** {@code response.failed} last, sequence numbers still increasing, and no {@code response.completed}. */
+    @Override
+    void assertEndsInError(RawCall call, String body) {
+      JsonNode failed = io.junction.protocol.responses.ResponsesEvents.checkFailed(body);
+      assertThat(failed.path("error").path("message").asText()).isNotBlank();
     }
   }
 }

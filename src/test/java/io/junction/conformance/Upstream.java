@@ -20,6 +20,7 @@ import io.junction.testing.MockBedrockServer;
 import io.junction.testing.MockCohereServer;
 import io.junction.testing.MockGeminiServer;
 import io.junction.testing.MockOpenAiServer;
+import io.junction.testing.MockResponsesServer;
 import io.junction.testing.MockUpstreamBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -102,7 +103,12 @@ abstract class Upstream implements AutoCloseable {
       mock = new MockOpenAiServer(vertx);
     }
 
-    @Override ProviderConfig config() { return ProviderConfig.simple(name, "openai", mock.baseUrl(), List.of(MockOpenAiServer.KEY), List.of()); }
+    /** A Chat Completions server only (responses_api off): Responses clients are translated to it. */
+    @Override
+    ProviderConfig config() {
+      return withOptions(ProviderConfig.simple(name, "openai", mock.baseUrl(), List.of(MockOpenAiServer.KEY), List.of()),
+          Map.of("responses_api", "false"));
+    }
 
     @Override void scriptText(String text) { mock.enqueue(MockOpenAiServer.Reply.text(text)); }
 
@@ -486,5 +492,85 @@ abstract class Upstream implements AutoCloseable {
     }
 
     @Override public void close() { MockUpstreamBase.await(mock.close()); }
+  }
+
+  // ---- OpenAI Responses API (type openai-responses)
+
+  static final class OpenAiResponses extends Upstream {
+    final MockResponsesServer mock;
+
+    OpenAiResponses(Vertx vertx) {
+      super("responses", "gpt-5-codex");
+      mock = new MockResponsesServer(vertx);
+    }
+
+    @Override
+    ProviderConfig config() {
+      return ProviderConfig.simple(name, "openai-responses", mock.baseUrl() + "/v1", List.of(MockResponsesServer.KEY), List.of());
+    }
+
+    private ChatResponse answer(Part part) {
+      ChatResponse r = new ChatResponse();
+      r.id = "resp_mock_upstream";
+      r.content.add(part);
+      r.usage = usage();
+      return r;
+    }
+
+    @Override void scriptText(String text) { mock.answer(answer(new Part.Text(text))); }
+
+    @Override void scriptToolCall() { mock.answer(answer(new Part.ToolCall(callId(), Fixtures.TOOL_NAME, Fixtures.TOOL_ARGUMENTS))); }
+
+    /** Created, in progress, the message added, its part and both deltas, but no done events; then the connection drops. */
+    @Override
+    void scriptBrokenStream() {
+      mock.cut("text/event-stream", MockResponsesServer.firstEvents(answer(new Part.Text("Sunny and 18")),
+          Json.object().put("model", upstreamModel), 6));
+    }
+
+    @Override void scriptEmptyStream() { mock.raw(200, "text/event-stream"); }
+
+    @Override String callId() { return "call_responses1"; }
+
+    @Override Usage usage() { return new Usage(30, 9, 6, 0, 0); }
+
+    @Override int requestCount() { return mock.received.size(); }
+
+    @Override
+    WireRequest request(int fromEnd) {
+      JsonNode body = mock.received.get(mock.received.size() - 1 - fromEnd).json();
+      String system = text(body.get("instructions"));
+      List<String> userTexts = new ArrayList<>();
+      List<Call> calls = new ArrayList<>();
+      List<ResultSeen> results = new ArrayList<>();
+      List<ImageSeen> images = new ArrayList<>();
+      JsonNode input = body.path("input");
+      if (input.isTextual()) userTexts.add(input.asText());
+      for (JsonNode item : input) {
+        switch (item.path("type").asText("message")) {
+          case "message" -> {
+            JsonNode content = item.path("content");
+            String role = item.path("role").asText();
+            if (role.equals("system") || role.equals("developer")) {
+              system = content.isTextual() ? content.asText() : content.path(0).path("text").asText();
+            } else if (role.equals("user")) {
+              if (content.isTextual()) userTexts.add(content.asText());
+              for (JsonNode p : content) {
+                if (p.path("type").asText().equals("input_text")) userTexts.add(p.path("text").asText());
+                if (p.path("type").asText().equals("input_image")) images.add(dataUrl(p.path("image_url").asText()));
+              }
+            }
+          }
+          case "function_call" -> calls.add(new Call(item.path("call_id").asText(), item.path("name").asText(), json(item.path("arguments").asText())));
+          case "function_call_output" -> results.add(new ResultSeen(item.path("call_id").asText(), null, item.path("output").asText()));
+          default -> { }
+        }
+      }
+      List<ToolSeen> tools = new ArrayList<>();
+      for (JsonNode t : body.path("tools")) tools.add(new ToolSeen(t.path("name").asText(), text(t.get("description")), t.path("parameters")));
+      return new WireRequest(body.path("model").asText(), system, userTexts, tools, calls, results, images);
+    }
+
+    @Override public void close() { mock.close(); }
   }
 }
