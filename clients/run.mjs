@@ -27,13 +27,6 @@ const STAGE_BUDGET_MS = 20 * 60_000;
 
 /** Case name -> why it fails today. Nothing else may fail. */
 const EXPECTED_TO_FAIL = {
-  'codex exec -> gpt-4o (openai)': 'needs POST /v1/responses (branch responses)',
-  'codex exec -> claude-sonnet-4-5 (anthropic)': 'needs POST /v1/responses (branch responses)',
-  'codex exec -> gemini-2.5-flash (gemini)': 'needs POST /v1/responses (branch responses)',
-  'ai-sdk openai(model) streamText -> gemini-2.5-flash (gemini)': 'needs POST /v1/responses (branch responses)',
-  'agents-sdk default (responses) streamed -> claude-sonnet-4-5 (anthropic)': 'needs POST /v1/responses (branch responses)',
-  'ai-sdk openai(model) generateText -> gpt-4o (openai)': 'needs POST /v1/responses (branch responses)',
-  'agents-sdk default (responses) -> gpt-4o (openai)': 'needs POST /v1/responses (branch responses)',
   'claude -p -> gpt-4o (openai)': "needs the model catalog (max_tokens 32000 over gpt-4o's 16384, reasoning_effort to a non-reasoning model)",
   'gemini -p -> gpt-4o (openai)': 'needs the model catalog (thinkingConfig becomes reasoning_effort, which gpt-4o refuses)',
 };
