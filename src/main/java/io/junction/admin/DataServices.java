@@ -43,7 +43,7 @@ public record DataServices(
       throw new IllegalStateException("cannot load virtual keys: " + e.getCause().getMessage(), e.getCause());
     }
     GatewayMetrics metrics = new GatewayMetrics();
-    return new DataServices(store, pricing, metrics, TelemetryService.create(pricing, metrics, store.logs),
+    return new DataServices(store, pricing, metrics, TelemetryService.create(pricing, metrics, store),
         limiter, keys.start(), new KeyAuthenticator(config.masterKey(), keys, limiter),
         new LogRetention(store.logs, config.logs().retentionDays(), clock).start());
   }

@@ -10,12 +10,14 @@ public final class Store implements AutoCloseable {
   public final RequestLogStore logs;
   public final VirtualKeyStore keys;
   public final ProviderStore providers;
+  public final UsageStore usage;
 
   private Store(Database database) {
     this.database = database;
     this.logs = new RequestLogStore(database);
     this.keys = new VirtualKeyStore(database);
     this.providers = new ProviderStore(database);
+    this.usage = new UsageStore(database);
   }
 
   /** Opens and migrates {@code jdbcUrl} (blocking; see {@link Database#open}). */
