@@ -16,7 +16,11 @@ final class ConsoleAssets {
   private ConsoleAssets() {}
 
   static void register(Router r) {
-    r.get("/ui").handler(ctx -> ctx.redirect("/ui/"));
+    // The router matches "/ui" and "/ui/" alike; only the bare one redirects.
+    r.get("/ui").handler(ctx -> {
+      if (ctx.request().path().equals("/ui")) ctx.redirect("/ui/");
+      else ctx.next();
+    });
     StaticHandler files = StaticHandler.create("ui").setCachingEnabled(true).setDirectoryListing(false)
         .setIndexPage("index.html");
     r.route("/ui/*").handler(ctx -> {

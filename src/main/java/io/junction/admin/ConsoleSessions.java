@@ -73,15 +73,20 @@ public final class ConsoleSessions {
     HttpMethod m = req.method();
     if (m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS) return null;
     if (req.getHeader(CSRF_HEADER) == null) return "missing the " + CSRF_HEADER + " header the console sends";
-    // Host only, not scheme: behind a TLS-terminating proxy the browser's origin is https, ours http.
+    // Host and port, not scheme: behind a TLS-terminating proxy the browser's origin is https, ours
+    // http; a port absent on either side (a default port) is not compared.
     String origin = req.getHeader("origin");
     if (origin == null) return null;
-    int sep = origin.indexOf("://");
-    String host = req.getHeader("host");
-    if (sep < 0 || host == null || !origin.substring(sep + 3).equalsIgnoreCase(host)) {
-      return "cross-origin request from " + origin;
+    io.vertx.core.net.HostAndPort self = req.authority();
+    try {
+      java.net.URI o = java.net.URI.create(origin);
+      boolean sameHost = self != null && o.getHost() != null && o.getHost().equalsIgnoreCase(self.host());
+      boolean samePort = o.getPort() < 0 || self == null || self.port() < 0 || o.getPort() == self.port();
+      if (sameHost && samePort) return null;
+    } catch (IllegalArgumentException e) {
+      // an unreadable Origin is a foreign one
     }
-    return null;
+    return "cross-origin request from " + origin;
   }
 
   private static String sessionId(HttpServerRequest req) {
