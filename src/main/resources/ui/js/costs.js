@@ -17,8 +17,7 @@ export async function costs(el) {
     const [c, u] = await Promise.all([get('/costs' + query({ from })), usage(state.range, 'provider')]);
     const times = u.data.map((p) => Date.parse(p.start));
     const series = Object.entries(u.groups || {}).map(([name, pts]) => ({ name, values: pts.map((p) => p.cost_usd) }));
-    if (exportLink.href.startsWith('blob:')) URL.revokeObjectURL(exportLink.href);
-    exportLink.href = URL.createObjectURL(new Blob([csv(c)], { type: 'text/csv' }));
+    exportLink.href = 'data:text/csv;charset=utf-8,' + encodeURIComponent(csv(c));
     replace(body,
       h('div.stats', h('div.stat', h('span.muted', 'Total'), h('b', { id: 'cost-total' }, fmt.usd(c.total_usd)))),
       h('div.panel', lineChart({ title: 'Cost by provider (USD)', times, series: series.length ? series : [{ name: 'cost', values: u.data.map((p) => p.cost_usd) }], format: (v) => '$' + compact(v) })),

@@ -38,6 +38,7 @@ export async function logs(el) {
       { label: 'Provider', get: (r) => r.provider || '–' },
       { label: 'Model', get: (r) => r.model || r.requested_model || '–' },
       { label: 'Latency', get: (r) => fmt.ms(r.latency_ms), num: true },
+      { label: 'Attempts', get: (r) => r.attempts, num: true, hideNarrow: true },
       { label: 'Tokens in/out', get: (r) => `${fmt.int(r.input_tokens)} / ${fmt.int(r.output_tokens)}`, num: true, hideNarrow: true },
       { label: 'Cost', get: (r) => fmt.usd(r.cost_usd), num: true, hideNarrow: true },
       { label: 'Key', get: (r) => r.key_id || '–', hideNarrow: true },
