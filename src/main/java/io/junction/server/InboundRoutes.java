@@ -34,7 +34,8 @@ final class InboundRoutes {
       ChatRequest req = codec.decodeRequest(body, pathModel);
       if (forceStream != null) req.stream = forceStream;
       new ProxyCall(gw, ctx.response(), codec, req, body, req.model, req.stream, passthroughAllowed,
-          ProxyCall.Operation.CHAT, who, requestId).routingUser(ctx.request().getHeader(Headers.USER)).start();
+          ProxyCall.Operation.CHAT, who, requestId).routingUser(ctx.request().getHeader(Headers.USER))
+          .traceparent(ctx.request().getHeader("traceparent")).start();
     } catch (GatewayException e) {
       sendError(ctx, codec, e, requestId);
     }
@@ -52,7 +53,7 @@ final class InboundRoutes {
       if (input == null || input.isNull()) throw GatewayException.invalid("input", "'input' is required");
       if (!input.isTextual() && !input.isArray()) throw GatewayException.invalid("input", "'input' must be a string or an array");
       new ProxyCall(gw, ctx.response(), codec, null, body, model, false, true, ProxyCall.Operation.EMBEDDINGS, who, requestId)
-          .routingUser(ctx.request().getHeader(Headers.USER)).start();
+          .routingUser(ctx.request().getHeader(Headers.USER)).traceparent(ctx.request().getHeader("traceparent")).start();
     } catch (GatewayException e) {
       sendError(ctx, codec, e, requestId);
     }

@@ -71,6 +71,8 @@ final class ProxyCall {
   private Usage usage = Usage.ZERO;
   /** End user for sticky routing: header {@code x-junction-user}, else the body's user field. */
   private String routingUser;
+  /** This request's trace; null when tracing is off. */
+  private io.junction.telemetry.Tracing.Trace trace;
 
   ProxyCall(Gateway gw, HttpServerResponse response, InboundCodec inbound, ChatRequest request, ObjectNode rawBody,
       String requestedModel, boolean stream, boolean passthroughAllowed, Operation op, ClientIdentity identity, String requestId) {
@@ -90,6 +92,12 @@ final class ProxyCall {
   /** The end user named by the gateway's own header, which wins over the body's user field. */
   ProxyCall routingUser(String user) {
     if (user != null && !user.isBlank()) routingUser = user;
+    return this;
+  }
+
+  /** Joins the caller's trace ({@code traceparent} header, may be null) when tracing is on. */
+  ProxyCall traceparent(String header) {
+    trace = gw.telemetry().tracing().start(header, op == Operation.EMBEDDINGS ? "embeddings" : "chat");
     return this;
   }
 
@@ -148,6 +156,7 @@ final class ProxyCall {
       attemptFailed(a, t0, new Failure(e, 0, false, 0));
       return;
     }
+    if (trace != null) call.header("traceparent", trace.attemptHeader(a.number()));
     limits = p.config;
     attemptNanos = System.nanoTime();
     lastDataNanos = 0;
@@ -406,8 +415,10 @@ final class ProxyCall {
   private void attemptEnded(Attempt a, long t0, int status, String error) {
     cancelTimer();
     long now = System.nanoTime();
-    gw.telemetry().attempt(new AttemptEvent(requestId, a.number(), a.candidate().provider().name(),
-        a.candidate().upstreamModel(), a.keyIndex(), status, (now - t0) / 1000, error));
+    AttemptEvent event = new AttemptEvent(requestId, a.number(), a.candidate().provider().name(),
+        a.candidate().upstreamModel(), a.keyIndex(), status, (now - t0) / 1000, error);
+    gw.telemetry().attempt(event);
+    if (trace != null) gw.telemetry().tracing().attempt(trace, event, System.currentTimeMillis());
     if (error == null) plan.succeeded(a, (now - t0) / 1_000_000, ttftNanos < 0 ? -1 : (startNanos + ttftNanos - t0) / 1_000_000);
   }
 
@@ -492,9 +503,11 @@ final class ProxyCall {
     cancelTimer();
     if (plan != null) plan.close();
     long latency = (System.nanoTime() - startNanos) / 1000;
-    gw.telemetry().request(new RequestEvent(System.currentTimeMillis(), requestId, identity.keyId(), inbound.protocol().id,
+    RequestEvent event = new RequestEvent(System.currentTimeMillis(), requestId, identity.keyId(), inbound.protocol().id,
         requestedModel, lastProvider, lastModel, stream, status, latency, ttftNanos < 0 ? -1 : ttftNanos / 1000, usage,
-        attempts, error));
+        attempts, error);
+    gw.telemetry().request(event);
+    if (trace != null) gw.telemetry().tracing().request(trace, event);
     double cost = lastProvider == null ? 0 : gw.pricing().cost(lastProvider, lastModel, usage);
     gw.authenticator().record(identity, requestedModel, usage, cost);
   }

@@ -20,18 +20,24 @@ public final class TelemetryService implements TelemetrySink, AutoCloseable {
   private final Pricing pricing;
   private final GatewayMetrics metrics;
   private final RequestLogWriter<TelemetryRow> writer;
+  private final Tracing tracing;
 
-  public TelemetryService(Pricing pricing, GatewayMetrics metrics, RequestLogWriter<TelemetryRow> writer) {
+  public TelemetryService(Pricing pricing, GatewayMetrics metrics, RequestLogWriter<TelemetryRow> writer, Tracing tracing) {
     this.pricing = pricing;
     this.metrics = metrics;
     this.writer = writer;
+    this.tracing = tracing;
   }
 
-  /** Logs to {@code store} with the default queue size, batch size and linger. */
+  /** Logs to {@code store} with the default queue size, batch size and linger; no traces. */
   public static TelemetryService create(Pricing pricing, GatewayMetrics metrics, Store store) {
+    return create(pricing, metrics, store, Tracing.NOOP);
+  }
+
+  public static TelemetryService create(Pricing pricing, GatewayMetrics metrics, Store store, Tracing tracing) {
     UsageRollups rollups = new UsageRollups(store.usage);
     RequestLogWriter<TelemetryRow> writer = new RequestLogWriter<>(rows -> write(store, rollups, rows), metrics::onDropped);
-    return new TelemetryService(pricing, metrics, writer);
+    return new TelemetryService(pricing, metrics, writer, tracing);
   }
 
   /** One batch, on the writer thread: log rows, attempt rows, then the rollups of the log rows. */
@@ -65,13 +71,17 @@ public final class TelemetryService implements TelemetrySink, AutoCloseable {
     writer.offer(LogEntry.of(event, cost));
   }
 
+  @Override
+  public Tracing tracing() { return tracing; }
+
   public Pricing pricing() { return pricing; }
 
   public GatewayMetrics metrics() { return metrics; }
 
-  /** Writes every queued row, then stops the writer. The metrics and the store stay open. */
+  /** Writes every queued row and exports every span, then stops. The metrics and the store stay open. */
   @Override
   public void close() {
     writer.close();
+    tracing.close();
   }
 }
