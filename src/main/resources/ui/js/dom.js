@@ -11,6 +11,7 @@ export function h(spec, props, ...children) {
   for (const [k, v] of Object.entries(props || {})) {
     if (k === 'on') for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
     else if (k === 'style') Object.assign(el.style, v);
+    else if (k === 'class') { if (v) el.classList.add(...v.split(' ')); }
     else if (k === 'value' || k === 'checked' || k === 'disabled' || k === 'hidden') el[k] = v;
     else if (v !== null && v !== undefined && v !== false) el.setAttribute(k, v === true ? '' : v);
   }

@@ -197,6 +197,10 @@ class ConsoleBrowserTest {
     go("providers");
     wait.until(d -> text().contains("backup"));
     assertThat(text()).contains("openai").contains("gpt-4o-mini").contains("healthy");
+    WebElement openaiRow = driver.findElements(By.cssSelector("tbody tr")).stream()
+        .filter(r -> r.getText().startsWith("openai")).findFirst().orElseThrow();
+    openaiRow.findElement(By.xpath(".//button[text()='Test']")).click();
+    wait.until(d -> openaiRow.findElement(By.cssSelector(".tip")).getText().startsWith("OK in"));
     shot("providers");
 
     go("models");
@@ -327,6 +331,16 @@ class ConsoleBrowserTest {
     assertThat(overflow).as("no sideways scrolling on a phone").isLessThanOrEqualTo(0L);
     shot("overview-phone");
     driver.manage().window().setSize(new Dimension(1280, 900));
+
+    // Dark by the system setting: the page follows prefers-color-scheme.
+    ((ChromeDriver) driver).executeCdpCommand("Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+    go("overview");
+    wait.until(d -> d.findElements(By.cssSelector(".chart path.line")).size() >= 5);
+    assertThat(((JavascriptExecutor) driver).executeScript("return getComputedStyle(document.body).backgroundColor"))
+        .isEqualTo("rgb(18, 20, 25)");
+    shot("overview-dark");
+    ((ChromeDriver) driver).executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
 
     driver.findElement(By.id("signout")).click();
     visible(By.id("key"));
