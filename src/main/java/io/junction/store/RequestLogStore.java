@@ -105,8 +105,9 @@ public final class RequestLogStore {
           + "status, latency_ms, error FROM request_attempts WHERE request_id = ? AND time_ms >= ? AND time_ms <= ? "
           + "ORDER BY attempt, id")) {
         ps.setString(1, log.requestId());
+        // The row's time is the request's start or its end (either way the attempts lie within latency of it).
         ps.setLong(2, log.timeMs() - log.latencyMs() - ATTEMPT_SLACK_MS);
-        ps.setLong(3, log.timeMs() + ATTEMPT_SLACK_MS);
+        ps.setLong(3, log.timeMs() + log.latencyMs() + ATTEMPT_SLACK_MS);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             attempts.add(new AttemptEntry(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),

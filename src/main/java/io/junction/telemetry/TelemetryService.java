@@ -10,34 +10,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link TelemetrySink} the request path reports to: prices each request, updates the
- * metrics, and queues its log row and its attempts' rows. Every call returns at once; the only
- * I/O happens on the {@link RequestLogWriter}'s thread, which also folds the usage rollups.
+ * The {@link TelemetrySink} the request path reports to: updates the metrics and queues each
+ * request's log row and its attempts' rows. Every call returns at once; the only I/O happens on
+ * the {@link RequestLogWriter}'s thread, which also folds the usage rollups.
  */
 public final class TelemetryService implements TelemetrySink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TelemetryService.class);
 
-  private final Pricing pricing;
   private final GatewayMetrics metrics;
   private final RequestLogWriter<TelemetryRow> writer;
   private final Tracing tracing;
 
-  public TelemetryService(Pricing pricing, GatewayMetrics metrics, RequestLogWriter<TelemetryRow> writer, Tracing tracing) {
-    this.pricing = pricing;
+  public TelemetryService(GatewayMetrics metrics, RequestLogWriter<TelemetryRow> writer, Tracing tracing) {
     this.metrics = metrics;
     this.writer = writer;
     this.tracing = tracing;
   }
 
   /** Logs to {@code store} with the default queue size, batch size and linger; no traces. */
-  public static TelemetryService create(Pricing pricing, GatewayMetrics metrics, Store store) {
-    return create(pricing, metrics, store, Tracing.NOOP);
+  public static TelemetryService create(GatewayMetrics metrics, Store store) {
+    return create(metrics, store, Tracing.NOOP);
   }
 
-  public static TelemetryService create(Pricing pricing, GatewayMetrics metrics, Store store, Tracing tracing) {
+  public static TelemetryService create(GatewayMetrics metrics, Store store, Tracing tracing) {
     UsageRollups rollups = new UsageRollups(store.usage);
     RequestLogWriter<TelemetryRow> writer = new RequestLogWriter<>(rows -> write(store, rollups, rows), metrics::onDropped);
-    return new TelemetryService(pricing, metrics, writer, tracing);
+    return new TelemetryService(metrics, writer, tracing);
   }
 
   /** One batch, on the writer thread: log rows, attempt rows, then the rollups of the log rows. */
@@ -66,15 +64,12 @@ public final class TelemetryService implements TelemetrySink, AutoCloseable {
 
   @Override
   public void request(RequestEvent event) {
-    double cost = pricing.cost(event.provider(), event.model(), event.usage());
-    metrics.onRequest(event, cost);
-    writer.offer(LogEntry.of(event, cost));
+    metrics.onRequest(event, event.costUsd());
+    writer.offer(LogEntry.of(event, event.costUsd()));
   }
 
   @Override
   public Tracing tracing() { return tracing; }
-
-  public Pricing pricing() { return pricing; }
 
   public GatewayMetrics metrics() { return metrics; }
 

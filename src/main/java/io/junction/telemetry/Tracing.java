@@ -187,14 +187,16 @@ public final class Tracing implements AutoCloseable {
   public void request(Trace trace, RequestEvent e) {
     if (trace == null || worker == null) return;
     worker.execute(() -> build(() -> {
-      long endNanos = TimeUnit.MILLISECONDS.toNanos(e.timestampMillis());
+      // The event's timestamp is when the request arrived.
+      long startNanos = TimeUnit.MILLISECONDS.toNanos(e.timestampMillis());
+      long endNanos = startNanos + TimeUnit.MICROSECONDS.toNanos(e.latencyMicros());
       Context parent = trace.parentSpanId() == null ? Context.root()
           : Context.root().with(Span.wrap(SpanContext.createFromRemoteParent(trace.traceId(), trace.parentSpanId(),
               trace.sampled() ? TraceFlags.getSampled() : TraceFlags.getDefault(), TraceState.getDefault())));
       String provider = e.provider() == null ? null : providerNames.apply(e.provider());
       SpanBuilder b = tracer.spanBuilder(trace.operation() + " " + e.requestedModel()).setSpanKind(SpanKind.SERVER)
           .setParent(parent)
-          .setStartTimestamp(endNanos - TimeUnit.MICROSECONDS.toNanos(e.latencyMicros()), TimeUnit.NANOSECONDS)
+          .setStartTimestamp(startNanos, TimeUnit.NANOSECONDS)
           .setAttribute("gen_ai.operation.name", trace.operation())
           .setAttribute("gen_ai.request.model", e.requestedModel())
           .setAttribute("http.response.status_code", e.status())

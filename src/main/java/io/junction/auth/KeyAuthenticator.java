@@ -1,4 +1,4 @@
-package io.junction.server;
+package io.junction.auth;
 
 import io.junction.admin.UsageLimiter;
 import io.junction.admin.VirtualKeys;
@@ -6,6 +6,7 @@ import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Usage;
 import io.junction.store.VirtualKey;
+import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -41,7 +42,16 @@ public final class KeyAuthenticator implements ClientAuthenticator {
   }
 
   @Override
-  public void admit(ClientIdentity who, String model) {
+  public Future<Admission> admit(ClientIdentity who, AdmissionRequest request) {
+    try {
+      check(who, request.model());
+      return Future.succeededFuture(new Admission(who, request.model(), 0));
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private void check(ClientIdentity who, String model) {
     if (who.master()) return;
     VirtualKey k = keys.byId(who.keyId()).filter(key -> !key.revoked())
         .orElseThrow(() -> unauthorized("This API key has been revoked"));
@@ -64,7 +74,8 @@ public final class KeyAuthenticator implements ClientAuthenticator {
   }
 
   @Override
-  public void record(ClientIdentity who, String model, Usage usage, double costUsd) {
+  public void settle(Admission admission, Usage usage, double costUsd) {
+    ClientIdentity who = admission.who();
     if (who.master() || who.keyId() == null) return;
     if (usage != null) limiter.addTokens(who.keyId(), usage.totalTokens());
     keys.addSpend(who.keyId(), costUsd);
