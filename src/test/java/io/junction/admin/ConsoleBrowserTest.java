@@ -108,7 +108,9 @@ class ConsoleBrowserTest {
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(chromedriver))
         .usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);
+    // Pages re-render as their data arrives: an element found a moment ago may be replaced.
     wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
   }
 
   @AfterAll
@@ -304,8 +306,13 @@ class ConsoleBrowserTest {
     status.sendKeys("200");
     new Select(driver.findElement(By.id("f-provider"))).selectByValue("openai");
     driver.findElement(By.cssSelector("#log-filters button[type=submit]")).click();
-    wait.until(d -> d.findElements(By.cssSelector("tbody tr.clickable")).stream().noneMatch(r -> r.getText().contains("backup"))
-        && !d.findElements(By.cssSelector("tbody tr.clickable")).isEmpty());
+    wait.until(d -> {
+      List<WebElement> shown = d.findElements(By.cssSelector("tbody tr.clickable"));
+      return !shown.isEmpty() && shown.stream().allMatch(r -> {
+        List<WebElement> cells = r.findElements(By.tagName("td"));
+        return cells.get(1).getText().equals("200") && cells.get(2).getText().equals("openai");
+      });
+    });
     // The call retried after a 500 is the one row with two attempts.
     WebElement retried = driver.findElements(By.cssSelector("tbody tr.clickable")).stream()
         .filter(r -> r.findElements(By.tagName("td")).get(5).getText().equals("2")).findFirst().orElseThrow();
