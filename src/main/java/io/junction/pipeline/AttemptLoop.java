@@ -163,7 +163,7 @@ final class AttemptLoop implements Stage {
       AttemptEvent event = new AttemptEvent(call.requestId, a.number(), a.candidate().provider().name(),
           a.candidate().upstreamModel(), a.keyIndex(), status, (now - t0) / 1000, error);
       gw.telemetry().attempt(event);
-      if (call.trace != null) gw.telemetry().tracing().attempt(call.trace, event, System.currentTimeMillis());
+      if (call.trace != null) gw.telemetry().tracing().attempt(call.trace, event);
       if (error == null) {
         long ttftMs = call.ttftNanos < 0 ? -1 : (call.startNanos + call.ttftNanos - t0) / 1_000_000;
         call.plan.succeeded(a, (now - t0) / 1_000_000, ttftMs);

@@ -51,7 +51,13 @@ public final class Tracing implements AutoCloseable {
    * One request's trace: its trace id, the caller's span (if a valid {@code traceparent} came),
    * the request span's id and whether it is sampled.
    */
-  public record Trace(String traceId, String parentSpanId, String spanId, boolean sampled, String operation) {
+  public record Trace(String traceId, String parentSpanId, String spanId, boolean sampled, String operation,
+      long startEpochNanos, long startNanoTime) {
+    /** Now, on the epoch clock, measured from the request's start with the monotonic clock (sub-ms, never before the start). */
+    long nowEpochNanos() {
+      return startEpochNanos + (System.nanoTime() - startNanoTime);
+    }
+
     /** The {@code traceparent} for upstream attempt {@code n}: same trace, the attempt's own span as parent. */
     public String attemptHeader(int n) {
       return "00-" + traceId + "-" + attemptSpanId(n) + (sampled ? "-01" : "-00");
@@ -152,18 +158,21 @@ public final class Tracing implements AutoCloseable {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     String spanId = hex16(nonZero(random));
     String[] parent = parseTraceparent(traceparent);
-    if (parent != null) return new Trace(parent[0], parent[1], spanId, parent[2].equals("01"), operation);
+    java.time.Instant now = java.time.Instant.now();
+    long epochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    long nanoTime = System.nanoTime();
+    if (parent != null) return new Trace(parent[0], parent[1], spanId, parent[2].equals("01"), operation, epochNanos, nanoTime);
     String traceId = hex16(nonZero(random)) + hex16(random.nextLong());
     boolean sampled = sampler.shouldSample(Context.root(), traceId, operation, SpanKind.SERVER, Attributes.empty(), List.of())
         .getDecision() == SamplingDecision.RECORD_AND_SAMPLE;
-    return new Trace(traceId, null, spanId, sampled, operation);
+    return new Trace(traceId, null, spanId, sampled, operation, epochNanos, nanoTime);
   }
 
-  /** Records attempt {@code e} of {@code trace}, which ended at {@code endedMs}; returns at once. */
-  public void attempt(Trace trace, AttemptEvent e, long endedMs) {
+  /** Records attempt {@code e} of {@code trace}, which has just ended; returns at once. */
+  public void attempt(Trace trace, AttemptEvent e) {
     if (trace == null || worker == null) return;
+    long endNanos = trace.nowEpochNanos();
     worker.execute(() -> build(() -> {
-      long endNanos = TimeUnit.MILLISECONDS.toNanos(endedMs);
       String provider = providerNames.apply(e.provider());
       SpanBuilder b = tracer.spanBuilder(trace.operation() + " " + e.model()).setSpanKind(SpanKind.CLIENT)
           .setParent(Context.root().with(Span.wrap(requestSpan(trace))))
@@ -187,8 +196,7 @@ public final class Tracing implements AutoCloseable {
   public void request(Trace trace, RequestEvent e) {
     if (trace == null || worker == null) return;
     worker.execute(() -> build(() -> {
-      // The event's timestamp is when the request arrived.
-      long startNanos = TimeUnit.MILLISECONDS.toNanos(e.timestampMillis());
+      long startNanos = trace.startEpochNanos();
       long endNanos = startNanos + TimeUnit.MICROSECONDS.toNanos(e.latencyMicros());
       Context parent = trace.parentSpanId() == null ? Context.root()
           : Context.root().with(Span.wrap(SpanContext.createFromRemoteParent(trace.traceId(), trace.parentSpanId(),
