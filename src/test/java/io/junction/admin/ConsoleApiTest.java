@@ -186,6 +186,39 @@ class ConsoleApiTest {
     assertThat(http.call("GET", "/api/v1/logs/99999", TestGateway.MASTER_KEY, null).statusCode()).isEqualTo(404);
   }
 
+  @Test
+  void anOpenGatewayTakesToolsButNotAnotherSitesForms() {
+    io.junction.config.GatewayConfig c = io.junction.config.GatewayConfig.defaults()
+        .withProviders(List.of(ProviderConfig.simple("openai", "openai", upstream.baseUrl(), List.of(MockOpenAiServer.KEY), List.of("gpt-4o"))))
+        .withStorageUrl(TestGateway.tempDatabase());
+    try (TestGateway open = new TestGateway(c.withServer(new io.junction.config.GatewayConfig.Server("127.0.0.1", 0,
+        c.server().maxBodyBytes(), 1000)))) {
+      HttpClient client = HttpClient.newHttpClient();
+      java.util.function.BiFunction<String, Map<String, String>, HttpResponse<String>> post = (path, headers) -> {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(open.url() + path))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"k\"}"));
+        headers.forEach(b::header);
+        try {
+          return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      };
+      assertThat(post.apply("/api/v1/keys", Map.of("origin", "https://evil.example", "content-type", "text/plain")).statusCode())
+          .as("another site's form on an open gateway").isEqualTo(403);
+      assertThat(post.apply("/api/v1/keys", Map.of()).statusCode()).as("curl, no key needed when open").isEqualTo(201);
+      HttpResponse<String> session;
+      try {
+        session = client.send(HttpRequest.newBuilder(URI.create(open.url() + "/api/v1/session")).build(),
+            HttpResponse.BodyHandlers.ofString());
+      } catch (IOException | InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      assertThat(AdminHttp.json(session).get("signed_in").asBoolean()).isTrue();
+      assertThat(AdminHttp.json(session).get("open").asBoolean()).isTrue();
+    }
+  }
+
   private static long total(JsonNode series, String field) {
     long sum = 0;
     for (JsonNode p : series) sum += p.get(field).asLong();
