@@ -59,16 +59,25 @@ public final class Junction {
    * database fails here with a one-line reason, before anything listens.
    */
   public static Junction create(GatewayConfig config) {
-    DataServices data = DataServices.start(config);
+    return create(config, System.getenv());
+  }
+
+  /** As {@link #create(GatewayConfig)}, with {@code env} as the process environment ({@code ${VAR}} keys, {@code OTEL_*}). */
+  public static Junction create(GatewayConfig config, java.util.Map<String, String> env) {
+    DataServices data = DataServices.start(config, env);
     ProviderRegistry registry = new ProviderRegistry(config.providers(), config.models());
     ManagedProviders managed;
     try {
-      managed = ManagedProviders.start(config.providers(), data.store().providers, registry, System.getenv());
+      managed = ManagedProviders.start(config.providers(), data.store().providers, registry, env);
     } catch (RuntimeException e) {
       data.close();
       throw e;
     }
     Vertx vertx = Vertx.vertx(new VertxOptions());
+    data.telemetry().tracing().describeProviders(name -> {
+      io.junction.provider.Provider p = registry.snapshot().provider(name);
+      return p == null ? null : io.junction.telemetry.Tracing.semconvProvider(p.config.type(), p.config.preset());
+    });
     HealthRegistry health = new HealthRegistry(registry);
     PriceLookup prices = (provider, model) -> data.pricing().find(provider, model)
         .map(p -> p.input() + p.output()).orElse(Double.NaN);

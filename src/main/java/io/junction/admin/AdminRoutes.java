@@ -17,6 +17,7 @@ import io.junction.store.CostReport;
 import io.junction.store.LogEntry;
 import io.junction.store.LogQuery;
 import io.junction.store.TimeRange;
+import io.junction.store.UsageQuery;
 import io.junction.store.VirtualKey;
 import io.junction.telemetry.GatewayMetrics;
 import io.junction.telemetry.MetricsSnapshot;
@@ -49,6 +50,7 @@ public final class AdminRoutes implements Consumer<Router> {
   private final ManagedProviders managed;
   private final ProviderProbe probe;
   private final Function<String, JsonNode> health;
+  private final ConsoleSessions sessions = new ConsoleSessions(Clock.systemUTC());
 
   /** {@code health} gives the health of a provider by name, as JSON shown in the provider views. */
   public AdminRoutes(Gateway gw, DataServices data, ManagedProviders managed, Function<String, JsonNode> health) {
@@ -89,9 +91,19 @@ public final class AdminRoutes implements Consumer<Router> {
           .thenApply(CostReport::toJson))));
     }
 
+    admin(r.get("/api/v1/logs/:id"), this::logDetail);
+    admin(r.get("/api/v1/usage"), ctx -> respond(ctx, future(ctx,
+        data.store().usage.query(UsageQuery.fromParams(ctx.request()::getParam, System.currentTimeMillis())))));
+    admin(r.get("/api/v1/virtual-models"), this::virtualModels);
+
+    r.get("/api/v1/session").handler(this::session);
+    r.post("/api/v1/session").handler(this::signIn);
+    r.delete("/api/v1/session").handler(this::signOut);
+    ConsoleAssets.register(r);
+
     admin(r.post("/api/v1/keys"), ctx -> respond(ctx, future(ctx, data.keys().create(KeySpec.fromJson(body(ctx)))
         .thenApply(CreatedKey::toJson)), 201));
-    admin(r.get("/api/v1/keys"), ctx -> send(ctx, 200, list(data.keys().list().stream().map(VirtualKey::toJson).toList())));
+    admin(r.get("/api/v1/keys"), ctx -> send(ctx, 200, list(data.keys().list().stream().map(this::keyView).toList())));
     admin(r.delete("/api/v1/keys/:id"), this::revokeKey);
   }
 
@@ -173,6 +185,86 @@ public final class AdminRoutes implements Consumer<Router> {
     })));
   }
 
+  /** One request's log row with its upstream attempts; 404 when there is no such row (or it was pruned). */
+  private void logDetail(RoutingContext ctx) {
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw GatewayException.invalid("id", "A log id is a number");
+    }
+    respond(ctx, future(ctx, data.store().logs.detail(id).thenApply(d -> {
+      if (d == null) throw new GatewayException(ErrorKind.NOT_FOUND, 404, "log_not_found", null, "No request log " + id);
+      ObjectNode n = d.log().toJson();
+      d.attempts().forEach(a -> n.withArray("attempt_list").add(a.toJson()));
+      if (!n.has("attempt_list")) n.putArray("attempt_list");
+      return n;
+    })));
+  }
+
+  /** Virtual models as configured: name, strategy, sticky setting and weighted targets. */
+  private void virtualModels(RoutingContext ctx) {
+    List<ObjectNode> out = gw.registry().snapshot().virtualModels().values().stream()
+        .sorted(java.util.Comparator.comparing(io.junction.config.VirtualModelConfig::name))
+        .map(vm -> {
+          ObjectNode n = Json.object().put("name", vm.name()).put("strategy", vm.strategy()).put("sticky", vm.sticky());
+          ArrayNode targets = n.putArray("targets");
+          vm.targets().forEach(t -> targets.addObject().put("provider", t.provider()).put("model", t.model())
+              .put("weight", t.weight()));
+          return n;
+        }).toList();
+    send(ctx, 200, list(out));
+  }
+
+  /** A key as listed, with its current rate window next to its rpm/tpm limits. */
+  private ObjectNode keyView(VirtualKey k) {
+    ObjectNode n = k.toJson();
+    UsageLimiter.WindowUsage w = k.revoked() ? null : data.limiter().currentWindow(k.id());
+    if (w != null) n.putObject("window").put("requests", w.requests()).put("tokens", w.tokens());
+    return n;
+  }
+
+  // ---- console sessions ----
+
+  private boolean open() {
+    String master = gw.config().masterKey();
+    return master == null || master.isBlank();
+  }
+
+  private void session(RoutingContext ctx) {
+    send(ctx, 200, Json.object().put("signed_in", open() || sessions.valid(ctx.request())).put("open", open()));
+  }
+
+  /** Exchanges the master key (body {@code {"key": "..."}}) for a session cookie; 401 for a wrong key, 403 for a virtual one. */
+  private void signIn(RoutingContext ctx) {
+    String csrf = ConsoleSessions.csrfProblem(ctx.request());
+    if (csrf != null) throw csrfRefused(csrf);
+    JsonNode key = body(ctx).get("key");
+    if (key == null || !key.isTextual() || key.asText().isBlank()) throw GatewayException.invalid("key", "Enter the master key");
+    ClientIdentity who = gw.authenticator().authenticate(key.asText().strip());
+    if (!who.master()) {
+      throw new GatewayException(ErrorKind.PERMISSION, 403, "master_key_required", "key",
+          "The console needs the master key; this is a virtual key");
+    }
+    ctx.response().addCookie(sessions.open(secure(ctx)));
+    send(ctx, 200, Json.object().put("signed_in", true));
+  }
+
+  private void signOut(RoutingContext ctx) {
+    String csrf = ConsoleSessions.csrfProblem(ctx.request());
+    if (csrf != null) throw csrfRefused(csrf);
+    ctx.response().addCookie(sessions.close(ctx.request(), secure(ctx)));
+    send(ctx, 200, Json.object().put("signed_in", false));
+  }
+
+  private static boolean secure(RoutingContext ctx) {
+    return ctx.request().isSSL() || "https".equalsIgnoreCase(ctx.request().getHeader("x-forwarded-proto"));
+  }
+
+  private static GatewayException csrfRefused(String why) {
+    return new GatewayException(ErrorKind.PERMISSION, 403, "csrf_refused", null, "Refused a console request: " + why);
+  }
+
   private void revokeKey(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     respond(ctx, future(ctx, data.keys().revoke(id).thenApply(revoked -> {
@@ -195,12 +287,28 @@ public final class AdminRoutes implements Consumer<Router> {
    * the anonymous master: an open gateway, which only binds to loopback (CONTRACT §5).
    */
   private void requireMaster(RoutingContext ctx) {
-    ClientIdentity who = gw.authenticator().authenticate(ClientKey.of(ctx.request()));
+    String key = ClientKey.of(ctx.request());
+    if (key == null && (open() || sessions.valid(ctx.request()))) {
+      // A browser: the console's session cookie, or nobody on an open gateway. Either way a
+      // mutation must come from the console itself, not from another site's form or script.
+      String csrf = open() ? crossOrigin(ctx) : ConsoleSessions.csrfProblem(ctx.request());
+      if (csrf != null) throw csrfRefused(csrf);
+      ctx.next();
+      return;
+    }
+    ClientIdentity who = gw.authenticator().authenticate(key);
     if (!who.master()) {
       throw new GatewayException(ErrorKind.PERMISSION, 403, "master_key_required", null,
           "The management API needs the master key; virtual keys may only call the model endpoints");
     }
     ctx.next();
+  }
+
+  /** On an open gateway plain tools post without any header; only another site's Origin is refused. */
+  private static String crossOrigin(RoutingContext ctx) {
+    if (ctx.request().getHeader("origin") == null) return null;
+    return ConsoleSessions.csrfProblem(ctx.request()) == null ? null
+        : "cross-origin request from " + ctx.request().getHeader("origin");
   }
 
   private static JsonNode body(RoutingContext ctx) {

@@ -7,6 +7,7 @@ import io.junction.telemetry.GatewayMetrics;
 import io.junction.telemetry.LogRetention;
 import io.junction.telemetry.Pricing;
 import io.junction.telemetry.TelemetryService;
+import io.junction.telemetry.Tracing;
 import java.time.Clock;
 import java.util.concurrent.CompletionException;
 
@@ -31,6 +32,11 @@ public record DataServices(
    * with a one-line reason for a bad storage URL, an unreachable database or a bad price override.
    */
   public static DataServices start(GatewayConfig config) {
+    return start(config, System.getenv());
+  }
+
+  /** As {@link #start(GatewayConfig)}; tracing is configured from {@code env}'s {@code OTEL_*} variables. */
+  public static DataServices start(GatewayConfig config, java.util.Map<String, String> env) {
     Pricing pricing = Pricing.load(config.pricing());
     Clock clock = Clock.systemUTC();
     Store store = Store.open(config.storageUrl());
@@ -43,7 +49,7 @@ public record DataServices(
       throw new IllegalStateException("cannot load virtual keys: " + e.getCause().getMessage(), e.getCause());
     }
     GatewayMetrics metrics = new GatewayMetrics();
-    return new DataServices(store, pricing, metrics, TelemetryService.create(metrics, store.logs),
+    return new DataServices(store, pricing, metrics, TelemetryService.create(metrics, store, Tracing.fromEnvironment(env)),
         limiter, keys.start(), new KeyAuthenticator(config.masterKey(), keys, limiter),
         new LogRetention(store.logs, config.logs().retentionDays(), clock).start());
   }

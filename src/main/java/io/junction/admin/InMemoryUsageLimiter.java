@@ -83,6 +83,17 @@ public final class InMemoryUsageLimiter implements UsageLimiter {
     spend.computeIfAbsent(keyId, k -> new DoubleAdder()).add(usd);
   }
 
+  @Override
+  public WindowUsage currentWindow(String keyId) {
+    Window w = windows.get(keyId);
+    if (w == null) return new WindowUsage(0, 0);
+    long now = clock.millis();
+    synchronized (w) {
+      w.roll(now);
+      return new WindowUsage(w.requests, w.tokens);
+    }
+  }
+
   private Window window(String keyId) {
     return windows.computeIfAbsent(keyId, k -> new Window());
   }

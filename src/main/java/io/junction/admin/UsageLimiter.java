@@ -20,4 +20,10 @@ public interface UsageLimiter {
   double spentUsd(String keyId);
 
   void addSpend(String keyId, double usd);
+
+  /** Requests and tokens counted against {@code keyId} in its current window (shown in the console). */
+  record WindowUsage(long requests, long tokens) {}
+
+  /** The current window's usage, or null when this limiter cannot tell from memory. */
+  default WindowUsage currentWindow(String keyId) { return null; }
 }

@@ -18,6 +18,8 @@ public final class Accounting implements Stage {
 
   @Override
   public Future<Outcome> handle(Call call, Chain chain) {
+    call.trace = gw.telemetry().tracing().start(call.clientHeaders.get("traceparent"),
+        call.operation == Call.Operation.EMBEDDINGS ? "embeddings" : "chat");
     return chain.proceed(call).andThen(ar -> record(call, ar.succeeded() ? ar.result() : new Outcome(500, "internal error")));
   }
 
@@ -26,9 +28,11 @@ public final class Accounting implements Stage {
     double cost = call.provider == null ? 0 : gw.pricing().cost(call.provider, call.upstreamModel, usage);
     long latency = (System.nanoTime() - call.startNanos) / 1000;
     Outcome reported = o.status() == 499 && call.completeSeen ? Outcome.OK : o;
-    gw.telemetry().request(new RequestEvent(call.startMillis, call.requestId, call.identity == null ? null : call.identity.keyId(),
+    RequestEvent event = new RequestEvent(call.startMillis, call.requestId, call.identity == null ? null : call.identity.keyId(),
         call.inbound.protocol().id, call.model(), call.provider, call.upstreamModel, call.stream(), reported.status(),
-        latency, call.ttftNanos < 0 ? -1 : call.ttftNanos / 1000, usage, call.attempts, reported.error(), cost));
+        latency, call.ttftNanos < 0 ? -1 : call.ttftNanos / 1000, usage, call.attempts, reported.error(), cost);
+    gw.telemetry().request(event);
+    if (call.trace != null) gw.telemetry().tracing().request(call.trace, event);
     if (call.admission != null) gw.authenticator().settle(call.admission, usage, cost);
   }
 

@@ -81,6 +81,7 @@ final class AttemptLoop implements Stage {
         failed(a, t0, new Failure(e, 0, Failure.Kind.UNSUPPORTED, 0));
         return;
       }
+      if (call.trace != null) upstreamCall.header("traceparent", call.trace.attemptHeader(a.number()));
       Exchange x = exchange = Exchange.open(gw, p, upstreamCall);
       x.response().onComplete(ar -> {
         if (ar.failed()) x.close(); // its deadline timer must not outlive it
@@ -160,8 +161,10 @@ final class AttemptLoop implements Stage {
 
     private void ended(Attempt a, long t0, int status, String error) {
       long now = System.nanoTime();
-      gw.telemetry().attempt(new AttemptEvent(call.requestId, a.number(), a.candidate().provider().name(),
-          a.candidate().upstreamModel(), a.keyIndex(), status, (now - t0) / 1000, error));
+      AttemptEvent event = new AttemptEvent(call.requestId, a.number(), a.candidate().provider().name(),
+          a.candidate().upstreamModel(), a.keyIndex(), status, (now - t0) / 1000, error);
+      gw.telemetry().attempt(event);
+      if (call.trace != null) gw.telemetry().tracing().attempt(call.trace, event);
       if (error == null) {
         long ttftMs = call.ttftNanos < 0 ? -1 : (call.startNanos + call.ttftNanos - t0) / 1_000_000;
         call.plan.succeeded(a, (now - t0) / 1_000_000, ttftMs);

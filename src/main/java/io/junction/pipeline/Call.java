@@ -58,6 +58,8 @@ public final class Call {
   private ChatRequest decoded;
   Admission admission;
   RoutePlan plan;
+  /** This request's trace (set by {@link Accounting}); null when tracing is off. */
+  io.junction.telemetry.Tracing.Trace trace;
 
   // What the answer was, for the request event.
   int attempts;

@@ -28,7 +28,7 @@ public record LogEntry(
     double costUsd,
     int attempts,
     String error,
-    boolean stream) {
+    boolean stream) implements TelemetryRow {
 
   /** The row to insert for a finished request whose cost was priced at {@code costUsd}. */
   public static LogEntry of(RequestEvent e, double costUsd) {

@@ -12,12 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** request_logs: batched inserts from the telemetry writer, paged reads, cost sums, retention. */
+/** request_logs and request_attempts: batched inserts from the telemetry writer, paged reads, cost sums, retention. */
 public final class RequestLogStore {
   private static final String COLUMNS = "time_ms, request_id, key_id, inbound_protocol, provider, model, "
       + "requested_model, status, latency_ms, ttft_ms, input_tokens, output_tokens, cached_tokens, cost_usd, "
       + "attempts, error, stream";
   private static final String INSERT = "INSERT INTO request_logs (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+  /** Clock slack when matching attempts to their request by time. */
+  private static final long ATTEMPT_SLACK_MS = 1_000;
 
   private final Database db;
 
@@ -53,6 +56,66 @@ public final class RequestLogStore {
         ps.executeBatch();
       }
       return rows.size();
+    });
+  }
+
+  /** Inserts attempt rows in one batched statement. */
+  public CompletableFuture<Integer> insertAttempts(List<AttemptEntry> rows) {
+    if (rows.isEmpty()) return CompletableFuture.completedFuture(0);
+    return db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO request_attempts (time_ms, request_id, attempt, "
+          + "provider, model, key_index, status, latency_ms, error) VALUES (?,?,?,?,?,?,?,?,?)")) {
+        for (AttemptEntry a : rows) {
+          ps.setLong(1, a.timeMs());
+          ps.setString(2, a.requestId());
+          ps.setInt(3, a.attempt());
+          ps.setString(4, a.provider());
+          ps.setString(5, a.model());
+          ps.setInt(6, a.keyIndex());
+          ps.setInt(7, a.status());
+          ps.setLong(8, a.latencyMs());
+          ps.setString(9, a.error());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return rows.size();
+    });
+  }
+
+  /** One logged request and its attempts. */
+  public record Detail(LogEntry log, List<AttemptEntry> attempts) {}
+
+  /**
+   * The row {@code id} with its attempts, or null. Attempts are matched by request id within the
+   * request's own time span (a client may reuse its own {@code x-request-id}).
+   */
+  public CompletableFuture<Detail> detail(long id) {
+    return db.call(c -> {
+      LogEntry log;
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, " + COLUMNS + " FROM request_logs WHERE id = ?")) {
+        ps.setLong(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) return null;
+          log = read(rs);
+        }
+      }
+      List<AttemptEntry> attempts = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT time_ms, request_id, attempt, provider, model, key_index, "
+          + "status, latency_ms, error FROM request_attempts WHERE request_id = ? AND time_ms >= ? AND time_ms <= ? "
+          + "ORDER BY attempt, id")) {
+        ps.setString(1, log.requestId());
+        // The row's time is the request's start or its end (either way the attempts lie within latency of it).
+        ps.setLong(2, log.timeMs() - log.latencyMs() - ATTEMPT_SLACK_MS);
+        ps.setLong(3, log.timeMs() + log.latencyMs() + ATTEMPT_SLACK_MS);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            attempts.add(new AttemptEntry(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
+                rs.getInt(6), rs.getInt(7), rs.getLong(8), rs.getString(9)));
+          }
+        }
+      }
+      return new Detail(log, attempts);
     });
   }
 
@@ -101,13 +164,24 @@ public final class RequestLogStore {
     });
   }
 
-  /** Deletes rows older than {@code cutoffMs}; completes with how many went. */
+  /**
+   * Deletes log rows older than {@code cutoffMs}, and with them attempt rows and usage rollups of
+   * minutes before it; completes with how many log rows went.
+   */
   public CompletableFuture<Integer> deleteOlderThan(long cutoffMs) {
     return db.call(c -> {
+      int logs;
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM request_logs WHERE time_ms < ?")) {
         ps.setLong(1, cutoffMs);
-        return ps.executeUpdate();
+        logs = ps.executeUpdate();
       }
+      for (String sql : new String[] {"DELETE FROM request_attempts WHERE time_ms < ?", "DELETE FROM usage_rollups WHERE bucket_ms < ?"}) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setLong(1, cutoffMs);
+          ps.executeUpdate();
+        }
+      }
+      return logs;
     });
   }
 

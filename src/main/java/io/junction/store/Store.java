@@ -11,6 +11,7 @@ public final class Store implements AutoCloseable {
   public final VirtualKeyStore keys;
   public final ProviderStore providers;
   public final ResponseStore responses;
+  public final UsageStore usage;
 
   private Store(Database database) {
     this.database = database;
@@ -18,6 +19,7 @@ public final class Store implements AutoCloseable {
     this.keys = new VirtualKeyStore(database);
     this.providers = new ProviderStore(database);
     this.responses = new ResponseStore(database);
+    this.usage = new UsageStore(database);
   }
 
   /** Opens and migrates {@code jdbcUrl} (blocking; see {@link Database#open}). */

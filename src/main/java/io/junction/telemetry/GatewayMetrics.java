@@ -70,6 +70,8 @@ public final class GatewayMetrics implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    // At zero from the start, so dashboards and alerts see the series before the first drop.
+    for (String reason : List.of("queue_full", "write_failed", "closed")) onDropped(reason, 0);
   }
 
   public PrometheusMeterRegistry registry() { return registry; }

@@ -1,6 +1,5 @@
 package io.junction.telemetry;
 
-import io.junction.store.LogEntry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes request-log rows in the background. {@link #offer} never blocks: it puts the row in a
+ * Writes request-log rows (and attempt rows) in the background. {@link #offer} never blocks: it puts the row in a
  * bounded queue, or drops it (counted via {@link DropListener}) when the queue is full. One
  * daemon thread takes the first waiting row, gathers more for up to {@code linger} or until
  * {@code maxBatch} rows, and hands the batch to the sink in one call (one batched INSERT).
@@ -23,15 +22,15 @@ import org.slf4j.LoggerFactory;
  * rejects is logged and dropped (reason {@code write_failed}), never retried, so a dead database
  * cannot grow memory.
  */
-public final class RequestLogWriter implements AutoCloseable {
+public final class RequestLogWriter<T> implements AutoCloseable {
   public static final int DEFAULT_CAPACITY = 10_000;
   public static final int DEFAULT_MAX_BATCH = 500;
   public static final Duration DEFAULT_LINGER = Duration.ofMillis(200);
 
   /** Where batches go; called on the writer thread only, may block. */
   @FunctionalInterface
-  public interface BatchSink {
-    void write(List<LogEntry> rows) throws Exception;
+  public interface BatchSink<T> {
+    void write(List<T> rows) throws Exception;
   }
 
   @FunctionalInterface
@@ -43,19 +42,19 @@ public final class RequestLogWriter implements AutoCloseable {
   private static final long IDLE_POLL_MS = 100;
   private static final Logger LOG = LoggerFactory.getLogger(RequestLogWriter.class);
 
-  private final BlockingQueue<LogEntry> queue;
-  private final BatchSink sink;
+  private final BlockingQueue<T> queue;
+  private final BatchSink<T> sink;
   private final DropListener drops;
   private final int maxBatch;
   private final long lingerNanos;
   private final Thread thread;
   private volatile boolean closing;
 
-  public RequestLogWriter(BatchSink sink, DropListener drops) {
+  public RequestLogWriter(BatchSink<T> sink, DropListener drops) {
     this(sink, drops, DEFAULT_CAPACITY, DEFAULT_MAX_BATCH, DEFAULT_LINGER);
   }
 
-  public RequestLogWriter(BatchSink sink, DropListener drops, int capacity, int maxBatch, Duration linger) {
+  public RequestLogWriter(BatchSink<T> sink, DropListener drops, int capacity, int maxBatch, Duration linger) {
     if (capacity < 1 || maxBatch < 1) throw new IllegalArgumentException("capacity and maxBatch must be positive");
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.sink = sink;
@@ -66,7 +65,7 @@ public final class RequestLogWriter implements AutoCloseable {
   }
 
   /** Queues {@code row} for writing; returns false (and counts a drop) when full or closed. */
-  public boolean offer(LogEntry row) {
+  public boolean offer(T row) {
     if (closing) {
       drops.dropped("closed", 1);
       return false;
@@ -89,23 +88,23 @@ public final class RequestLogWriter implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     // A row offered just as closing flipped may have landed after the thread's last drain.
-    List<LogEntry> late = new ArrayList<>();
+    List<T> late = new ArrayList<>();
     queue.drainTo(late);
     write(late);
   }
 
   private void run() {
-    List<LogEntry> batch = new ArrayList<>(maxBatch);
+    List<T> batch = new ArrayList<>(maxBatch);
     while (!closing) {
       try {
         // Not interrupted by close(): an interrupt could abort a batch the sink is writing.
-        LogEntry first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+        T first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
         if (first == null) continue;
         batch.add(first);
         long deadline = System.nanoTime() + lingerNanos;
         while (batch.size() < maxBatch) {
           long left = deadline - System.nanoTime();
-          LogEntry next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+          T next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
           if (next == null) break;
           batch.add(next);
         }
@@ -122,7 +121,7 @@ public final class RequestLogWriter implements AutoCloseable {
     } while (!queue.isEmpty());
   }
 
-  private void write(List<LogEntry> batch) {
+  private void write(List<T> batch) {
     if (batch.isEmpty()) return;
     try {
       sink.write(batch);

@@ -1,31 +1,65 @@
 package io.junction.telemetry;
 
+import io.junction.store.AttemptEntry;
 import io.junction.store.LogEntry;
-import io.junction.store.RequestLogStore;
+import io.junction.store.Store;
+import io.junction.store.TelemetryRow;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link TelemetrySink} the request path reports to: updates the metrics and queues each
- * request's log row. Every call returns at once; the only I/O happens on the
- * {@link RequestLogWriter}'s thread.
+ * request's log row and its attempts' rows. Every call returns at once; the only I/O happens on
+ * the {@link RequestLogWriter}'s thread, which also folds the usage rollups.
  */
 public final class TelemetryService implements TelemetrySink, AutoCloseable {
-  private final GatewayMetrics metrics;
-  private final RequestLogWriter writer;
+  private static final Logger LOG = LoggerFactory.getLogger(TelemetryService.class);
 
-  public TelemetryService(GatewayMetrics metrics, RequestLogWriter writer) {
+  private final GatewayMetrics metrics;
+  private final RequestLogWriter<TelemetryRow> writer;
+  private final Tracing tracing;
+
+  public TelemetryService(GatewayMetrics metrics, RequestLogWriter<TelemetryRow> writer, Tracing tracing) {
     this.metrics = metrics;
     this.writer = writer;
+    this.tracing = tracing;
   }
 
-  /** Logs to {@code logs} with the default queue size, batch size and linger. */
-  public static TelemetryService create(GatewayMetrics metrics, RequestLogStore logs) {
-    RequestLogWriter writer = new RequestLogWriter(rows -> logs.insert(rows).join(), metrics::onDropped);
-    return new TelemetryService(metrics, writer);
+  /** Logs to {@code store} with the default queue size, batch size and linger; no traces. */
+  public static TelemetryService create(GatewayMetrics metrics, Store store) {
+    return create(metrics, store, Tracing.NOOP);
+  }
+
+  public static TelemetryService create(GatewayMetrics metrics, Store store, Tracing tracing) {
+    UsageRollups rollups = new UsageRollups(store.usage);
+    RequestLogWriter<TelemetryRow> writer = new RequestLogWriter<>(rows -> write(store, rollups, rows), metrics::onDropped);
+    return new TelemetryService(metrics, writer, tracing);
+  }
+
+  /** One batch, on the writer thread: log rows, attempt rows, then the rollups of the log rows. */
+  static void write(Store store, UsageRollups rollups, List<TelemetryRow> rows) {
+    List<LogEntry> logs = new ArrayList<>(rows.size());
+    List<AttemptEntry> attempts = new ArrayList<>();
+    for (TelemetryRow r : rows) {
+      if (r instanceof LogEntry l) logs.add(l);
+      else if (r instanceof AttemptEntry a) attempts.add(a);
+    }
+    store.logs.insert(logs).join();
+    store.logs.insertAttempts(attempts).join();
+    try {
+      rollups.add(logs);
+    } catch (RuntimeException e) {
+      // The log rows are in; only this batch's contribution to the usage charts is lost.
+      LOG.warn("usage rollup of {} rows failed: {}", logs.size(), e.toString());
+    }
   }
 
   @Override
   public void attempt(AttemptEvent event) {
     metrics.onAttempt(event);
+    writer.offer(AttemptEntry.of(event, System.currentTimeMillis()));
   }
 
   @Override
@@ -34,11 +68,15 @@ public final class TelemetryService implements TelemetrySink, AutoCloseable {
     writer.offer(LogEntry.of(event, event.costUsd()));
   }
 
+  @Override
+  public Tracing tracing() { return tracing; }
+
   public GatewayMetrics metrics() { return metrics; }
 
-  /** Writes every queued log row, then stops the writer. The metrics and the store stay open. */
+  /** Writes every queued row and exports every span, then stops. The metrics and the store stay open. */
   @Override
   public void close() {
     writer.close();
+    tracing.close();
   }
 }

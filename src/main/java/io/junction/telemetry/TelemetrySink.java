@@ -9,6 +9,9 @@ public interface TelemetrySink {
 
   void request(RequestEvent event);
 
+  /** Where request and attempt spans go ({@link Tracing#NOOP} unless an OTLP endpoint is configured). */
+  default Tracing tracing() { return Tracing.NOOP; }
+
   TelemetrySink NOOP = new TelemetrySink() {
     @Override public void attempt(AttemptEvent event) {}
     @Override public void request(RequestEvent event) {}

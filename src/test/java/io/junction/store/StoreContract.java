@@ -160,4 +160,130 @@ abstract class StoreContract {
     assertThat(store.providers.delete("groq").join()).isFalse();
     assertThat(store.providers.list().join().keySet()).containsExactly("local");
   }
+
+  // ---- usage rollups and attempts ----
+
+  static final long MIN = 60_000;
+
+  static LogEntry timed(long time, String provider, String model, String keyId, int status, long latencyMs, double cost) {
+    RequestEvent e = new RequestEvent(time, "req-" + time, keyId, "openai", model, provider, model, false, status,
+        latencyMs * 1000, -1, new Usage(100, 20, 30, 0, 0), 1, null, cost);
+    return LogEntry.of(e, cost);
+  }
+
+  static UsageQuery usage(long from, long to, UsageQuery.Bucket bucket, String provider, String model, String key,
+      UsageQuery.Dimension groupBy) {
+    return new UsageQuery(from, to, bucket, provider, model, key, groupBy);
+  }
+
+  @Test
+  void rollupsFoldMinutesAndMergeLatencyHistogramsExactly() {
+    io.junction.telemetry.UsageRollups rollups = new io.junction.telemetry.UsageRollups(store.usage, "i1");
+    // Minute 0: 98 fast calls; minute 1: one fast call and one 5 s error. Per-minute p99s are 10 ms
+    // and 5000 ms; the hour's p99 over all 100 calls is 10 ms, which averaged percentiles never give.
+    java.util.List<LogEntry> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < 98; i++) batch.add(timed(T0 + i, "openai", "gpt-4o", "vk_a", 200, 10, 0.01));
+    rollups.add(batch);
+    rollups.add(List.of(timed(T0 + MIN, "openai", "gpt-4o", "vk_a", 200, 10, 0.01),
+        timed(T0 + MIN + 5, "anthropic", "claude", null, 500, 5000, 0)));
+
+    JsonNode minutes = store.usage.query(usage(T0, T0 + 3 * MIN, UsageQuery.Bucket.MINUTE, null, null, null, null)).join();
+    assertThat(minutes.get("data")).hasSize(3);
+    JsonNode m0 = minutes.get("data").get(0);
+    assertThat(m0.get("start").asText()).isEqualTo("2026-11-01T00:00:00Z");
+    assertThat(m0.get("requests").asLong()).isEqualTo(98);
+    assertThat(m0.get("errors").asLong()).isZero();
+    assertThat(m0.get("input_tokens").asLong()).isEqualTo(9800);
+    assertThat(m0.get("output_tokens").asLong()).isEqualTo(1960);
+    assertThat(m0.get("cached_tokens").asLong()).isEqualTo(2940);
+    assertThat(m0.get("cost_usd").asDouble()).isCloseTo(0.98, within(1e-9));
+    assertThat(m0.get("latency_p99_ms").asLong()).isEqualTo(10);
+    JsonNode m1 = minutes.get("data").get(1);
+    assertThat(m1.get("requests").asLong()).isEqualTo(2);
+    assertThat(m1.get("errors").asLong()).isEqualTo(1);
+    assertThat(m1.get("latency_p99_ms").asLong()).isBetween(4950L, 5050L);
+    JsonNode m2 = minutes.get("data").get(2);
+    assertThat(m2.get("requests").asLong()).as("empty minutes are present, as zeros").isZero();
+    assertThat(m2.get("latency_p50_ms").isNull()).isTrue();
+
+    JsonNode hour = store.usage.query(usage(T0, T0 + 60 * MIN, UsageQuery.Bucket.HOUR, null, null, null, null)).join();
+    assertThat(hour.get("data")).hasSize(1);
+    assertThat(hour.get("data").get(0).get("requests").asLong()).isEqualTo(100);
+    assertThat(hour.get("data").get(0).get("latency_p99_ms").asLong()).isEqualTo(10);
+    assertThat(hour.get("data").get(0).get("latency_p50_ms").asLong()).isEqualTo(10);
+  }
+
+  @Test
+  void rollupsFilterAndGroupByProviderModelAndKey() {
+    io.junction.telemetry.UsageRollups rollups = new io.junction.telemetry.UsageRollups(store.usage, "i1");
+    rollups.add(List.of(
+        timed(T0, "openai", "gpt-4o", "vk_a", 200, 5, 1.0),
+        timed(T0 + 1, "openai", "gpt-4o-mini", "vk_b", 200, 5, 0.5),
+        timed(T0 + 2, "anthropic", "claude", null, 200, 5, 2.0),
+        timed(T0 + 3, null, null, null, 404, 1, 0)));
+    UsageQuery.Bucket day = UsageQuery.Bucket.DAY;
+    long to = T0 + 86_400_000L;
+    assertThat(store.usage.query(usage(T0, to, day, "openai", null, null, null)).join()
+        .at("/data/0/cost_usd").asDouble()).isCloseTo(1.5, within(1e-9));
+    assertThat(store.usage.query(usage(T0, to, day, null, "gpt-4o", null, null)).join()
+        .at("/data/0/requests").asLong()).isEqualTo(1);
+    assertThat(store.usage.query(usage(T0, to, day, null, null, "vk_b", null)).join()
+        .at("/data/0/cost_usd").asDouble()).isCloseTo(0.5, within(1e-9));
+    assertThat(store.usage.query(usage(T0, to, day, null, null, CostReport.NO_KEY, null)).join()
+        .at("/data/0/requests").asLong()).as("requests without a key").isEqualTo(2);
+    assertThat(store.usage.query(usage(T0, to, day, CostReport.NONE, null, null, null)).join()
+        .at("/data/0/errors").asLong()).as("requests that reached no provider").isEqualTo(1);
+
+    JsonNode grouped = store.usage.query(usage(T0, to, day, null, null, null, UsageQuery.Dimension.PROVIDER)).join();
+    assertThat(grouped.get("group_by").asText()).isEqualTo("provider");
+    List<String> names = new java.util.ArrayList<>();
+    grouped.get("groups").fieldNames().forEachRemaining(names::add);
+    assertThat(names).containsExactly("anthropic", "none", "openai");
+    assertThat(grouped.at("/groups/openai/0/requests").asLong()).isEqualTo(2);
+    assertThat(grouped.at("/data/0/requests").asLong()).isEqualTo(4);
+  }
+
+  @Test
+  void aLateRowForAMinuteNoLongerInMemoryAddsToItsStoredRow() {
+    io.junction.telemetry.UsageRollups rollups = new io.junction.telemetry.UsageRollups(store.usage, "i1");
+    rollups.add(List.of(timed(T0, "openai", "gpt-4o", null, 200, 5, 1.0)));
+    rollups.add(List.of(timed(T0 + 10 * MIN, "openai", "gpt-4o", null, 200, 5, 1.0))); // minute 0 leaves memory
+    rollups.add(List.of(timed(T0 + 30, "openai", "gpt-4o", null, 200, 5, 1.0)));      // late row for minute 0
+    // Another process (its own instance id) writing the same minute adds, never overwrites.
+    new io.junction.telemetry.UsageRollups(store.usage, "i2").add(List.of(timed(T0 + 40, "openai", "gpt-4o", null, 200, 5, 1.0)));
+    JsonNode m = store.usage.query(usage(T0, T0 + MIN, UsageQuery.Bucket.MINUTE, null, null, null, null)).join();
+    assertThat(m.at("/data/0/requests").asLong()).isEqualTo(3);
+    assertThat(m.at("/data/0/cost_usd").asDouble()).isCloseTo(3.0, within(1e-9));
+  }
+
+  @Test
+  void attemptsComeWithTheirRequestAndAllArePrunedTogether() {
+    store.logs.insert(List.of(timed(T0 + 2_000, "openai", "gpt-4o", null, 200, 1_500, 0),
+        timed(T0 + 90_000, "openai", "gpt-4o", null, 200, 5, 0))).join();
+    store.logs.insertAttempts(List.of(
+        new AttemptEntry(T0 + 1_000, "req-" + (T0 + 2_000), 1, "backup", "gpt-4o", 0, 500, 400, "upstream 500"),
+        new AttemptEntry(T0 + 2_000, "req-" + (T0 + 2_000), 2, "openai", "gpt-4o", 1, 200, 1_000, null),
+        new AttemptEntry(T0 + 500_000, "req-" + (T0 + 2_000), 1, "openai", "gpt-4o", 0, 200, 5, null))).join();
+    long id = store.logs.query(LogQuery.latest(10)).join().getLast().id();
+
+    RequestLogStore.Detail d = store.logs.detail(id).join();
+    assertThat(d.log().timeMs()).isEqualTo(T0 + 2_000);
+    assertThat(d.attempts()).as("a later request reusing the id is not this one's attempt")
+        .extracting(AttemptEntry::provider).containsExactly("backup", "openai");
+    assertThat(d.attempts().getFirst().toJson().get("error").asText()).isEqualTo("upstream 500");
+    assertThat(store.logs.detail(id + 1000).join()).isNull();
+
+    new io.junction.telemetry.UsageRollups(store.usage, "i1").add(List.of(timed(T0, "openai", "gpt-4o", null, 200, 5, 0)));
+    store.logs.deleteOlderThan(T0 + 60_000).join();
+    assertThat(store.logs.detail(id).join()).isNull();
+    assertThat(store.usage.query(usage(T0, T0 + MIN, UsageQuery.Bucket.MINUTE, null, null, null, null)).join()
+        .at("/data/0/requests").asLong()).isZero();
+    long attemptsLeft = store.database.call(c -> {
+      try (java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM request_attempts")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }).join();
+    assertThat(attemptsLeft).isEqualTo(1);
+  }
 }

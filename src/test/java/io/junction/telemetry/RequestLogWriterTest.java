@@ -33,7 +33,7 @@ class RequestLogWriterTest {
   @Test
   void closeWritesEveryQueuedRowInBoundedBatches() {
     List<List<LogEntry>> batches = new CopyOnWriteArrayList<>();
-    RequestLogWriter writer = new RequestLogWriter(rows -> batches.add(List.copyOf(rows)), this::countDrop,
+    RequestLogWriter<LogEntry> writer = new RequestLogWriter<>(rows -> batches.add(List.copyOf(rows)), this::countDrop,
         5_000, 100, Duration.ofMillis(50));
     for (int i = 0; i < 3_000; i++) assertThat(writer.offer(row(i))).isTrue();
     writer.close();
@@ -50,7 +50,7 @@ class RequestLogWriterTest {
     CountDownLatch sinkEntered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger written = new AtomicInteger();
-    RequestLogWriter writer = new RequestLogWriter(rows -> {
+    RequestLogWriter<LogEntry> writer = new RequestLogWriter<>(rows -> {
       sinkEntered.countDown();
       release.await(); // the database hangs
       written.addAndGet(rows.size());
@@ -75,7 +75,7 @@ class RequestLogWriterTest {
   void rejectedBatchesAreCountedAndTheWriterKeepsGoing() {
     AtomicInteger calls = new AtomicInteger();
     List<LogEntry> written = new CopyOnWriteArrayList<>();
-    RequestLogWriter writer = new RequestLogWriter(rows -> {
+    RequestLogWriter<LogEntry> writer = new RequestLogWriter<>(rows -> {
       if (calls.getAndIncrement() == 0) throw new IllegalStateException("database is down");
       written.addAll(rows);
     }, this::countDrop, 100, 1, Duration.ZERO);

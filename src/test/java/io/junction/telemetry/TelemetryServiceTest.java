@@ -38,7 +38,7 @@ class TelemetryServiceTest {
 
   @Test
   void closingTheSinkWritesEveryRequestWithItsCost() {
-    TelemetryService sink = TelemetryService.create(metrics, store.logs);
+    TelemetryService sink = TelemetryService.create(metrics, store);
     for (int i = 0; i < 1_200; i++) {
       sink.attempt(new AttemptEvent("req-" + i, 1, "openai", "gpt-4o-2024-08-06", 0, 200, 900, null));
       sink.request(new RequestEvent(1_000L + i, "req-" + i, "vk_1", "openai", "gpt-4o", "openai",

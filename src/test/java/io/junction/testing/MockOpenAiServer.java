@@ -289,7 +289,7 @@ public final class MockOpenAiServer implements AutoCloseable {
   @Override
   public void close() { await(server.close()); }
 
-  static <T> T await(io.vertx.core.Future<T> f) {
+  public static <T> T await(io.vertx.core.Future<T> f) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
