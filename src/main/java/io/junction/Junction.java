@@ -13,6 +13,7 @@ import io.junction.server.Gateway;
 import io.junction.server.GatewayServer;
 import io.junction.server.HealthRoutes;
 import io.junction.admin.AdminRoutes;
+import io.junction.admin.ChangePropagation;
 import io.junction.admin.ManagedProviders;
 import io.junction.admin.DataServices;
 import io.vertx.core.Future;
@@ -33,9 +34,12 @@ public final class Junction {
   private final GatewayServer server;
   private final HealthProber prober;
   private final DataServices data;
+  private final ChangePropagation propagation;
   private int port;
 
-  private Junction(GatewayConfig config, Vertx vertx, Gateway gateway, GatewayServer server, HealthProber prober, DataServices data) {
+  private Junction(GatewayConfig config, Vertx vertx, Gateway gateway, GatewayServer server, HealthProber prober, DataServices data,
+      ChangePropagation propagation) {
+    this.propagation = propagation;
     this.config = config;
     this.vertx = vertx;
     this.gateway = gateway;
@@ -49,16 +53,24 @@ public final class Junction {
    * database fails here with a one-line reason, before anything listens.
    */
   public static Junction create(GatewayConfig config) {
-    DataServices data = DataServices.start(config);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    DataServices data;
+    try {
+      data = DataServices.start(config, vertx);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
     ProviderRegistry registry = new ProviderRegistry(config.providers(), config.models());
     ManagedProviders managed;
     try {
       managed = ManagedProviders.start(config.providers(), data.store().providers, registry, System.getenv());
     } catch (RuntimeException e) {
       data.close();
+      vertx.close();
       throw e;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    ChangePropagation propagation = ChangePropagation.start(data.store(), data.keys(), managed, ChangePropagation.DEFAULT_RELOAD_MS);
     HealthRegistry health = new HealthRegistry(registry);
     PriceLookup prices = (provider, model) -> data.pricing().find(provider, model)
         .map(p -> p.input() + p.output()).orElse(Double.NaN);
@@ -69,7 +81,7 @@ public final class Junction {
     extensions.add(new HealthRoutes(gw, health));
     extensions.add(new AdminRoutes(gw, data, managed, health::provider));
     HealthProber prober = new HealthProber(vertx, registry, upstream, health, 1_000);
-    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions), prober, data);
+    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions), prober, data, propagation);
   }
 
   static Function<String, String> familyOf() {
@@ -102,6 +114,7 @@ public final class Junction {
   public Future<Void> stop() {
     server.markNotReady();
     prober.stop();
+    propagation.close();
     return server.shutdown(config.server().shutdownGraceMs())
         .eventually(() -> gateway.upstream().close())
         .eventually(() -> vertx.executeBlocking(() -> {

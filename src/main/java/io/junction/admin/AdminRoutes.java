@@ -91,7 +91,7 @@ public final class AdminRoutes implements Consumer<Router> {
 
     admin(r.post("/api/v1/keys"), ctx -> respond(ctx, future(ctx, data.keys().create(KeySpec.fromJson(body(ctx)))
         .thenApply(CreatedKey::toJson)), 201));
-    admin(r.get("/api/v1/keys"), ctx -> send(ctx, 200, list(data.keys().list().stream().map(VirtualKey::toJson).toList())));
+    admin(r.get("/api/v1/keys"), ctx -> send(ctx, 200, list(data.keys().list().stream().map(data.keys()::json).toList())));
     admin(r.delete("/api/v1/keys/:id"), this::revokeKey);
   }
 

@@ -1,20 +1,42 @@
 package io.junction.server;
 
-import io.junction.protocol.GatewayException;
 import io.junction.protocol.Usage;
+import io.vertx.core.Future;
 
 /**
  * Decides who a presented client key belongs to and whether it may make a call. Called on the
- * event loop: implementations answer from memory (caches, counters), never block.
+ * event loop: {@link #authenticate} answers from memory; {@link #admit} may make one non-blocking
+ * round trip to shared state (limits across instances), never block.
  */
 public interface ClientAuthenticator {
 
-  /** The identity for {@code presentedKey} (null when the client sent none); throws a 401 {@link GatewayException}. */
+  /** The identity for {@code presentedKey} (null when the client sent none); throws a 401 {@link io.junction.protocol.GatewayException}. */
   ClientIdentity authenticate(String presentedKey);
 
-  /** Checks model permission (403), rate limits (429 with Retry-After) and budget (403) before a call. */
-  default void admit(ClientIdentity who, String model) {}
+  /**
+   * Checks model permission (403), rate limits (429 with Retry-After) and budget (403) before a
+   * call, and reserves what the call may cost. Completes with the admission to {@link #settle}, or
+   * fails with the {@link io.junction.protocol.GatewayException} to answer.
+   */
+  default Future<Admission> admit(ClientIdentity who, AdmissionRequest request) {
+    return Future.succeededFuture(new Admission(who, request.model(), 0, null));
+  }
 
-  /** Accounts a finished call against the key's token and budget counters. */
-  default void record(ClientIdentity who, String model, Usage usage, double costUsd) {}
+  /**
+   * The admitted call is over (answered, failed or abandoned): charges its real tokens and cost and
+   * releases the reservation. Called exactly once per successful {@link #admit}; returns at once.
+   */
+  default void settle(Admission admission, Usage usage, double costUsd) {}
+
+  /** What a call asks to be admitted for: its model and the most it may use. */
+  record AdmissionRequest(String model, long estimatedInputTokens, long maxOutputTokens) {
+    /** Input tokens estimated from a request body's size: ~4 bytes a token for text, so JSON's syntax errs high, as a reservation should. */
+    public static long estimateInputTokens(long bodyBytes) { return (bodyBytes + 3) / 4; }
+  }
+
+  /**
+   * An admitted call: who, for which model, the USD reserved against its budget (0 when none), and
+   * what the authenticator needs to settle it (opaque to callers; null when nothing was reserved).
+   */
+  record Admission(ClientIdentity who, String model, double reservedUsd, Object hold) {}
 }

@@ -95,14 +95,38 @@ final class ProxyCall {
 
   void start() {
     response.closeHandler(v -> onClientGone());
-    try {
-      gw.authenticator().admit(identity, requestedModel);
-      plan = gw.resolver().plan(new RouteQuery(requestedModel, endUser(), stream));
-    } catch (GatewayException e) {
-      fail(e);
-      return;
-    }
-    next(null);
+    // Scale-out hook: admission is asynchronous (one Redis round trip when limits are shared).
+    long inputEstimate = identity.master() || request == null ? 0 : io.junction.protocol.TokenEstimator.estimateInput(request);
+    long maxOut = request == null || request.maxTokens == null ? 0 : request.maxTokens;
+    gw.authenticator().admit(identity, new ClientAuthenticator.AdmissionRequest(requestedModel, inputEstimate, maxOut))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            fail(ar.cause() instanceof GatewayException ge ? ge
+                : new GatewayException(io.junction.protocol.ErrorKind.API_ERROR, 500, "internal_error", null, "Internal gateway error"));
+            return;
+          }
+          admission = ar.result();
+          if (finished) { // the client left while admission was pending
+            settle();
+            return;
+          }
+          try {
+            plan = gw.resolver().plan(new RouteQuery(requestedModel, endUser(), stream));
+          } catch (GatewayException e) {
+            fail(e);
+            return;
+          }
+          next(null);
+        });
+  }
+
+  private ClientAuthenticator.Admission admission;
+
+  private void settle() {
+    if (admission == null) return;
+    double cost = lastProvider == null ? 0 : gw.pricing().cost(lastProvider, lastModel, usage);
+    gw.authenticator().settle(admission, usage, cost);
+    admission = null;
   }
 
   // ---- attempts ----
@@ -495,8 +519,7 @@ final class ProxyCall {
     gw.telemetry().request(new RequestEvent(System.currentTimeMillis(), requestId, identity.keyId(), inbound.protocol().id,
         requestedModel, lastProvider, lastModel, stream, status, latency, ttftNanos < 0 ? -1 : ttftNanos / 1000, usage,
         attempts, error));
-    double cost = lastProvider == null ? 0 : gw.pricing().cost(lastProvider, lastModel, usage);
-    gw.authenticator().record(identity, requestedModel, usage, cost);
+    settle();
   }
 
   // ---- helpers ----

@@ -5,6 +5,7 @@ import io.junction.protocol.ChatRequest;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.InboundCodec;
 import io.junction.protocol.TokenEstimator;
+import io.junction.protocol.Usage;
 import io.junction.protocol.UpstreamCodec;
 import io.junction.provider.Provider;
 import io.junction.provider.UpstreamCall;
@@ -35,7 +36,20 @@ final class TokenCounting {
     try {
       ClientIdentity who = gw.authenticator().authenticate(ClientKey.of(ctx.request()));
       ChatRequest req = decode.apply(InboundRoutes.parseBody(ctx.body().buffer()));
-      gw.authenticator().admit(who, req.model);
+      // Counting is no model call: the key must be allowed the model, but nothing is charged or reserved.
+      gw.authenticator().admit(who, new ClientAuthenticator.AdmissionRequest(req.model, 0, 0))
+          .onSuccess(a -> gw.authenticator().settle(a, Usage.ZERO, 0))
+          .onSuccess(a -> count(ctx, codec, req, encode, requestId))
+          .onFailure(e -> InboundRoutes.sendError(ctx, codec, e instanceof GatewayException ge ? ge
+              : new GatewayException(io.junction.protocol.ErrorKind.API_ERROR, 500, "internal_error", null, "Internal gateway error"),
+              requestId));
+    } catch (GatewayException e) {
+      InboundRoutes.sendError(ctx, codec, e, requestId);
+    }
+  }
+
+  private void count(RoutingContext ctx, InboundCodec codec, ChatRequest req, LongFunction<Buffer> encode, String requestId) {
+    try {
       List<Candidate> candidates = gw.resolver().resolve(req.model);
       if (candidates.isEmpty()) throw GatewayException.modelNotFound(req.model);
       Candidate first = candidates.get(0);
