@@ -10,6 +10,9 @@ import io.junction.telemetry.TelemetryService;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The data side of the gateway, built from the config in one call: store, pricing, metrics,
@@ -26,6 +29,8 @@ public record DataServices(
     VirtualKeys keys,
     KeyAuthenticator authenticator,
     LogRetention retention) implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DataServices.class);
 
   /** {@link #start(GatewayConfig, Vertx)} for a config without Redis (tests, tools). */
   public static DataServices start(GatewayConfig config) {
@@ -51,8 +56,17 @@ public record DataServices(
     }
     GatewayMetrics metrics = new GatewayMetrics();
     InMemoryUsageLimiter local = new InMemoryUsageLimiter(clock);
-    UsageLimiter limiter = config.redisUrl() == null ? local
-        : new RedisUsageLimiter(vertx, config.redisUrl(), local, config.redisFailClosed(), metrics.registry());
+    UsageLimiter limiter = local;
+    if (config.redisUrl() != null) {
+      RedisUsageLimiter redis = new RedisUsageLimiter(vertx, config.redisUrl(), local, config.redisFailClosed(), metrics.registry());
+      try {
+        redis.ready().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // Not fatal: limits fall back (or refuse) as in any outage until Redis answers.
+        LOG.warn("Redis not reachable at start ({}); limits fall back (or refuse, with fail_closed) until it answers", e.toString());
+      }
+      limiter = redis;
+    }
     return new DataServices(store, pricing, metrics, TelemetryService.create(pricing, metrics, store.logs),
         limiter, keys.start(), new KeyAuthenticator(config.masterKey(), keys, limiter, pricing, clock),
         new LogRetention(store.logs, config.logs().retentionDays(), clock).start());

@@ -62,6 +62,7 @@ public final class RedisUsageLimiter implements UsageLimiter {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicBoolean degraded = new AtomicBoolean();
   private volatile long skipUntilNanos;
+  private final Future<Void> ready;
 
   public RedisUsageLimiter(Vertx vertx, String url, InMemoryUsageLimiter local, boolean failClosed, MeterRegistry registry) {
     this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
@@ -70,7 +71,14 @@ public final class RedisUsageLimiter implements UsageLimiter {
     this.failClosed = failClosed;
     this.errors = Counter.builder("junction_redis_errors").description("Redis calls that failed; limits fell back or refused")
         .register(registry);
+    // Connects and caches the scripts before traffic, so the first admission is one EVALSHA like any other.
+    this.ready = redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(ADMIT.text))
+        .compose(r -> redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SETTLE.text)))
+        .<Void>mapEmpty().timeout(10, TimeUnit.SECONDS); // a cold start (first connection, class loading) may take a while
   }
+
+  /** Completes once Redis holds the scripts; fails when it could not be reached (admissions then fall back as in any outage). */
+  public Future<Void> ready() { return ready; }
 
   /** Whether the last Redis call failed (limits are per instance, or refused, until one succeeds). */
   public boolean degraded() { return degraded.get(); }
