@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisUsageLimiter implements UsageLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(RedisUsageLimiter.class);
-  static final long TIMEOUT_MS = 1_000;
+  static final long TIMEOUT_MS = 2_000;
   static final long RETRY_AFTER_FAILURE_MS = 1_000;
   /** A reservation lapses after this if never settled (its instance died): longer than any call may run. */
   static final long RESERVATION_TTL_MS = 15 * 60_000;

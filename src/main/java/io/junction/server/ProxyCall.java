@@ -96,7 +96,7 @@ final class ProxyCall {
   void start() {
     response.closeHandler(v -> onClientGone());
     // Scale-out hook: admission is asynchronous (one Redis round trip when limits are shared).
-    long inputEstimate = identity.master() || request == null ? 0 : io.junction.protocol.TokenEstimator.estimateInput(request);
+    long inputEstimate = identity.master() ? 0 : ClientAuthenticator.AdmissionRequest.estimateInputTokens(rawBody);
     long maxOut = request == null || request.maxTokens == null ? 0 : request.maxTokens;
     gw.authenticator().admit(identity, new ClientAuthenticator.AdmissionRequest(requestedModel, inputEstimate, maxOut))
         .onComplete(ar -> {
