@@ -1,7 +1,7 @@
 package io.junction.admin;
 
 import io.junction.config.GatewayConfig;
-import io.junction.server.KeyAuthenticator;
+import io.junction.auth.KeyAuthenticator;
 import io.junction.store.Store;
 import io.junction.telemetry.GatewayMetrics;
 import io.junction.telemetry.LogRetention;
@@ -67,7 +67,7 @@ public record DataServices(
       }
       limiter = redis;
     }
-    return new DataServices(store, pricing, metrics, TelemetryService.create(pricing, metrics, store.logs),
+    return new DataServices(store, pricing, metrics, TelemetryService.create(metrics, store.logs),
         limiter, keys.start(), new KeyAuthenticator(config.masterKey(), keys, limiter, pricing, clock),
         new LogRetention(store.logs, config.logs().retentionDays(), clock).start());
   }

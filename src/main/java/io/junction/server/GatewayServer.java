@@ -1,5 +1,9 @@
 package io.junction.server;
 
+import io.junction.auth.ClientKey;
+import io.junction.pipeline.Gateway;
+import io.junction.pipeline.Pipeline;
+import io.junction.pipeline.RequestIds;
 import io.junction.protocol.Codecs;
 import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
@@ -72,7 +76,7 @@ public final class GatewayServer {
 
   Router router() {
     Router router = Router.router(gw.vertx());
-    InboundRoutes api = new InboundRoutes(gw);
+    InboundRoutes api = new InboundRoutes(gw, Pipeline.standard(gw));
     long maxBody = gw.config().server().maxBodyBytes();
     router.route().handler(BodyHandler.create(false).setBodyLimit(maxBody).setHandleFileUploads(false));
 

@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.junction.config.GatewayConfig;
 import io.junction.config.PriceConfig;
 import io.junction.protocol.Usage;
-import io.junction.server.ClientIdentity;
+import io.junction.auth.ClientAuthenticator;
+import io.junction.auth.ClientIdentity;
 import io.junction.store.CostReport;
 import io.junction.store.LogQuery;
 import io.junction.store.TimeRange;
 import io.junction.telemetry.RequestEvent;
 import io.junction.testing.TestDatabases;
 import java.nio.file.Path;
-import io.junction.server.ClientAuthenticator;
 import io.junction.store.BudgetPeriod;
 import io.junction.store.KeyBudget;
 import java.util.List;
@@ -38,11 +38,11 @@ class DataServicesTest {
       keyId = created.key().id();
       ClientIdentity who = ds.authenticator().authenticate(secret);
       ClientAuthenticator.Admission admission = ds.authenticator()
-          .admit(who, new ClientAuthenticator.AdmissionRequest("gpt-4o", 10, 10)).toCompletionStage().toCompletableFuture().join();
+          .admit(who, new ClientAuthenticator.AdmissionRequest("gpt-4o", 0, 0)).toCompletionStage().toCompletableFuture().join();
       Usage usage = new Usage(1_000_000, 0);
       double cost = ds.pricing().cost("openai", "gpt-4o", usage);
       ds.telemetry().request(new RequestEvent(System.currentTimeMillis(), "req-1", who.keyId(), "openai", "gpt-4o",
-          "openai", "gpt-4o", false, 200, 2_000, -1, usage, 1, null));
+          "openai", "gpt-4o", false, 200, 2_000, -1, usage, 1, null, cost));
       ds.authenticator().settle(admission, usage, cost);
       assertThat(ds.metrics().snapshot("openai").totals().requests()).isEqualTo(1);
     }

@@ -1,4 +1,4 @@
-package io.junction.server;
+package io.junction.auth;
 
 import io.junction.protocol.Usage;
 import io.vertx.core.Future;
@@ -29,23 +29,7 @@ public interface ClientAuthenticator {
   default void settle(Admission admission, Usage usage, double costUsd) {}
 
   /** What a call asks to be admitted for: its model and the most it may use. */
-  record AdmissionRequest(String model, long estimatedInputTokens, long maxOutputTokens) {
-    /** Input tokens estimated from a request body's size: ~4 bytes a token for text, so JSON's syntax errs high, as a reservation should. */
-    public static long estimateInputTokens(long bodyBytes) { return (bodyBytes + 3) / 4; }
-
-    /** The same estimate from a parsed body: its strings' lengths, no tokenizer (which is too slow for the event loop). */
-    public static long estimateInputTokens(com.fasterxml.jackson.databind.JsonNode body) {
-      long[] chars = {0};
-      walk(body, chars);
-      return estimateInputTokens(chars[0]);
-    }
-
-    private static void walk(com.fasterxml.jackson.databind.JsonNode n, long[] chars) {
-      if (n == null) return;
-      if (n.isTextual()) chars[0] += n.textValue().length();
-      else if (n.isContainerNode()) n.forEach(c -> walk(c, chars));
-    }
-  }
+  record AdmissionRequest(String model, long estimatedInputTokens, long maxOutputTokens) {}
 
   /**
    * An admitted call: who, for which model, the USD reserved against its budget (0 when none), and

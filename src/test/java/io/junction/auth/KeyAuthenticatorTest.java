@@ -1,4 +1,4 @@
-package io.junction.server;
+package io.junction.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,8 +13,8 @@ import io.junction.admin.VirtualKeys;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Json;
 import io.junction.protocol.Usage;
-import io.junction.server.ClientAuthenticator.Admission;
-import io.junction.server.ClientAuthenticator.AdmissionRequest;
+import io.junction.auth.ClientAuthenticator.Admission;
+import io.junction.auth.ClientAuthenticator.AdmissionRequest;
 import io.junction.store.Store;
 import io.junction.store.VirtualKey;
 import io.junction.telemetry.Pricing;
