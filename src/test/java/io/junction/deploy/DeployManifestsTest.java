@@ -86,7 +86,7 @@ class DeployManifestsTest {
     List<String> command = new ArrayList<>();
     container.path("command").forEach(c -> command.add(c.asText()));
     CommandLine.ParseResult serve = parseJunctionArgs(command);
-    int port = Integer.parseInt(serve.subcommand().matchedOptionValue("--port", "0").toString());
+    int port = serve.subcommand().matchedOptionValue("--port", 0);
     assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(port);
     assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/ready");
     assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health");
