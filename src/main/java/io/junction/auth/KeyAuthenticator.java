@@ -6,6 +6,7 @@ import io.junction.admin.UsageLimiter.Check;
 import io.junction.admin.UsageLimiter.Ticket;
 import io.junction.admin.UsageLimiter.Verdict;
 import io.junction.admin.VirtualKeys;
+import io.junction.config.Glob;
 import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Usage;
@@ -122,30 +123,9 @@ public final class KeyAuthenticator implements ClientAuthenticator {
     int slash = model.indexOf('/');
     String bare = slash < 0 ? null : model.substring(slash + 1);
     for (String p : patterns) {
-      if (glob(p, model) || (bare != null && p.indexOf('/') < 0 && glob(p, bare))) return true;
+      if (Glob.matches(p, model) || (bare != null && p.indexOf('/') < 0 && Glob.matches(p, bare))) return true;
     }
     return false;
-  }
-
-  /** Glob match with backtracking over the last {@code *} (linear for the usual patterns). */
-  static boolean glob(String pattern, String text) {
-    int p = 0, t = 0, star = -1, mark = 0;
-    while (t < text.length()) {
-      if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
-        p++;
-        t++;
-      } else if (p < pattern.length() && pattern.charAt(p) == '*') {
-        star = p++;
-        mark = t;
-      } else if (star >= 0) {
-        p = star + 1;
-        t = ++mark;
-      } else {
-        return false;
-      }
-    }
-    while (p < pattern.length() && pattern.charAt(p) == '*') p++;
-    return p == pattern.length();
   }
 
   private static GatewayException unauthorized(String message) {

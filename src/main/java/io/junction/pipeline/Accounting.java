@@ -11,7 +11,7 @@ import io.vertx.core.Future;
  * abandoned by the client), emits its one request event — priced once here — and settles its
  * admission with the real cost. Metrics, the request log and traces hang off that event.
  */
-final class Accounting implements Stage {
+public final class Accounting implements Stage {
   private final Gateway gw;
 
   Accounting(Gateway gw) { this.gw = gw; }
@@ -33,13 +33,22 @@ final class Accounting implements Stage {
   }
 
   /**
+   * Logs a request refused before it could enter the pipeline (its body over {@code max_body_bytes}):
+   * every request gets its row (CONTRACT §8).
+   */
+  public static void refusedAtTheDoor(Gateway gw, String requestId, String protocol, int status, String error) {
+    gw.telemetry().request(new RequestEvent(System.currentTimeMillis(), requestId, null, protocol, null, null, null, false,
+        status, 0, -1, Usage.ZERO, 0, error, 0));
+  }
+
+  /**
    * The usage to bill. A stream cut short (client gone, upstream broken) may never have carried the
    * upstream's usage: what reached the client is still billed, input estimated from the request and
    * output at about one token per relayed chunk.
    */
   static Usage billable(Call call, Outcome o) {
     Usage u = call.usage;
-    if (call.upstreamChunks == 0 || call.completeSeen || (u.inputTokens() > 0 && u.outputTokens() > 0)) return u;
+    if (call.upstreamChunks == 0 || (u.inputTokens() > 0 && u.outputTokens() > 0)) return u;
     long in = u.inputTokens();
     if (in == 0) {
       try {

@@ -28,9 +28,6 @@ import javax.net.ssl.SSLException;
  * so all of them share the deadlines, the size limit on answers and the typed failures.
  */
 public final class Exchange {
-  /** The largest upstream answer body read whole (JSON, error bodies). CONTRACT §2 {@code max_response_bytes}. */
-  public static final long MAX_RESPONSE_BYTES = 64L << 20;
-
   private final Vertx vertx;
   private final ProviderConfig limits;
   /** A tighter whole-call deadline than the provider's own (side calls), 0 for none. */
@@ -103,14 +100,14 @@ public final class Exchange {
     }
   }
 
-  /** Reads the whole body, failing with a 502 past {@link #MAX_RESPONSE_BYTES} (the upstream is then reset). */
+  /** Reads the whole body, failing with a 502 past the provider's {@code max_response_bytes} (the upstream is then reset). */
   public Future<Buffer> body(UpstreamResponse r) {
     Promise<Buffer> p = Promise.promise();
     Buffer acc = Buffer.buffer();
     r.handler(chunk -> {
       touch();
-      if (acc.length() + (long) chunk.length() > MAX_RESPONSE_BYTES) {
-        if (p.tryFail(new TooLarge())) cancel();
+      if (acc.length() + (long) chunk.length() > limits.maxResponseBytes()) {
+        if (p.tryFail(new TooLarge(limits.maxResponseBytes()))) cancel();
         return;
       }
       acc.appendBuffer(chunk);
@@ -122,7 +119,7 @@ public final class Exchange {
 
   /** An answer larger than the gateway reads. */
   static final class TooLarge extends RuntimeException {
-    TooLarge() { super("Upstream answer is larger than " + (MAX_RESPONSE_BYTES >> 20) + " MiB", null, false, false); }
+    TooLarge(long limit) { super("Upstream answer is larger than the limit of " + limit + " bytes", null, false, false); }
   }
 
   /** The typed failure for an error of this exchange ({@code err} as the HTTP client reported it). */

@@ -100,6 +100,7 @@ final class Relay {
     private StreamEncoder encoder;
     private Buffer pending = Buffer.buffer();
     private boolean flushQueued;
+    private boolean paused;
     private boolean over;
 
     StreamRelay() {
@@ -121,6 +122,7 @@ final class Relay {
             broken(tap.error());
             return;
           }
+          if (tap.complete()) call.completeSeen = true; // a client may leave at the end marker, before the upstream closes
         } else {
           decoder.feed(chunk, this::onEvent);
         }
@@ -154,6 +156,7 @@ final class Relay {
         }
         case StreamEvent.UsageReport u -> call.usage = call.usage.merge(u.usage());
         case StreamEvent.Start s -> call.usage = call.usage.merge(s.usage());
+        case StreamEvent.End end -> call.completeSeen = true;
         default -> { }
       }
       encoder.encode(e, pending);
@@ -174,16 +177,28 @@ final class Relay {
       });
     }
 
-    /** Sends what is pending; pauses the upstream while the client's write queue is full. */
+    /**
+     * Sends what is pending, unless the client's write queue is full: then the upstream is paused
+     * and the pending bytes wait for the drain. A client that stops reading thus holds the
+     * gateway's queue plus what was in flight when the upstream paused, not a growing backlog.
+     */
     private void flush() {
       if (over || pending.length() == 0 || call.clientGone) return;
       if (!call.responseStarted) call.startResponse(call.inbound.streamContentType(null), true);
+      if (response.writeQueueFull()) {
+        if (!paused) {
+          paused = true;
+          upstream.pause();
+          response.drainHandler(v -> {
+            paused = false;
+            flush();
+            if (!over) upstream.resume();
+          });
+        }
+        return;
+      }
       response.write(Secrets.scrub(pending, provider.keys.secrets()));
       pending = Buffer.buffer();
-      if (response.writeQueueFull()) {
-        upstream.pause();
-        response.drainHandler(v -> upstream.resume());
-      }
     }
 
     private void end() {
