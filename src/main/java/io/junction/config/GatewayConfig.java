@@ -47,10 +47,6 @@ public record GatewayConfig(
     return new GatewayConfig(server, masterKey, u, redisUrl, redisFailClosed, upstreamProxy, logs, providers, models, pricing);
   }
 
-  public GatewayConfig withRedis(String url, boolean failClosed) {
-    return new GatewayConfig(server, masterKey, storageUrl, url, failClosed, upstreamProxy, logs, providers, models, pricing);
-  }
-
   public GatewayConfig withModels(List<VirtualModelConfig> m) {
     return new GatewayConfig(server, masterKey, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, providers, m, pricing);
   }

@@ -77,7 +77,8 @@ final class Instances implements AutoCloseable {
   }
 
   private static int awaitPort(Process p, Path log) throws Exception {
-    for (int i = 0; i < 1200; i++) {
+    // A bound, not a speed check: cold JVMs on a loaded 2-core machine have taken over a minute to listen.
+    for (int i = 0; i < 4800; i++) {
       Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");
       if (m.find()) return Integer.parseInt(m.group(1));
       if (!p.isAlive()) throw new AssertionError("gateway exited: " + Files.readString(log));

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ class ScaleOutTest {
   Instances gateways;
 
   @BeforeAll
+  @Timeout(600) // three JVMs starting on a loaded machine, beyond the suite's default 120 s
   void start() throws Exception {
     String redisUrl = TestRedis.sharedUrl(REDIS_DB);
     jdbcUrl = Instances.createDatabase(database);
