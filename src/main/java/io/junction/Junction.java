@@ -17,6 +17,7 @@ import io.junction.responses.ResponseRetention;
 import io.junction.responses.ResponsesState;
 import java.time.Clock;
 import io.junction.admin.AdminRoutes;
+import io.junction.admin.ChangePropagation;
 import io.junction.admin.ManagedProviders;
 import io.junction.admin.DataServices;
 import io.vertx.core.Future;
@@ -41,11 +42,13 @@ public final class Junction {
   private final HealthProber prober;
   private final DataServices data;
   private final ResponseRetention responseRetention;
+  private final ChangePropagation propagation;
   private int port;
 
   private Junction(GatewayConfig config, Vertx vertx, Gateway gateway, GatewayServer server, HealthProber prober, DataServices data,
-      ResponseRetention responseRetention) {
+      ResponseRetention responseRetention, ChangePropagation propagation) {
     this.responseRetention = responseRetention;
+    this.propagation = propagation;
     this.config = config;
     this.vertx = vertx;
     this.gateway = gateway;
@@ -64,20 +67,28 @@ public final class Junction {
 
   /** As {@link #create(GatewayConfig)}, with {@code env} as the process environment ({@code ${VAR}} keys, {@code OTEL_*}). */
   public static Junction create(GatewayConfig config, java.util.Map<String, String> env) {
-    DataServices data = DataServices.start(config, env);
+    Vertx vertx = Vertx.vertx(new VertxOptions());
+    DataServices data;
+    try {
+      data = DataServices.start(config, vertx, env);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
     ProviderRegistry registry = new ProviderRegistry(config.providers(), config.models());
     ManagedProviders managed;
     try {
       managed = ManagedProviders.start(config.providers(), data.store().providers, registry, env);
     } catch (RuntimeException e) {
       data.close();
+      vertx.close();
       throw e;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions());
     data.telemetry().tracing().describeProviders(name -> {
       io.junction.provider.Provider p = registry.snapshot().provider(name);
       return p == null ? null : io.junction.telemetry.Tracing.semconvProvider(p.config.type(), p.config.preset());
     });
+    ChangePropagation propagation = ChangePropagation.start(data.store(), data.keys(), managed, ChangePropagation.DEFAULT_RELOAD_MS);
     HealthRegistry health = new HealthRegistry(registry);
     PriceLookup prices = (provider, model) -> data.pricing().find(provider, model)
         .map(p -> p.input() + p.output()).orElse(Double.NaN);
@@ -91,7 +102,7 @@ public final class Junction {
         (p, call) -> Exchange.fetch(gw, p, call, PROBE_TIMEOUT_MS).map(Exchange.Reply::status), health, 1_000);
     ResponsesState responses = new ResponsesState(data.store().responses, config.responses().retentionDays(), Clock.systemUTC());
     return new Junction(config, vertx, gw, new GatewayServer(gw, extensions, responses), prober, data,
-        new ResponseRetention(responses).start());
+        new ResponseRetention(responses).start(), propagation);
   }
 
   static Function<String, String> familyOf() {
@@ -125,6 +136,7 @@ public final class Junction {
     server.markNotReady();
     prober.stop();
     responseRetention.close();
+    propagation.close();
     return server.shutdown(config.server().shutdownGraceMs())
         .eventually(() -> gateway.upstream().close())
         .eventually(() -> vertx.executeBlocking(() -> {

@@ -218,7 +218,7 @@ public final class AdminRoutes implements Consumer<Router> {
 
   /** A key as listed, with its current rate window next to its rpm/tpm limits. */
   private ObjectNode keyView(VirtualKey k) {
-    ObjectNode n = k.toJson();
+    ObjectNode n = data.keys().json(k);
     UsageLimiter.WindowUsage w = k.revoked() ? null : data.limiter().currentWindow(k.id());
     if (w != null) n.putObject("window").put("requests", w.requests()).put("tokens", w.tokens());
     return n;

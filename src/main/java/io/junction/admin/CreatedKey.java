@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.junction.store.VirtualKey;
 
 /** A newly created key with its secret: the only time the secret exists outside the client. */
-public record CreatedKey(VirtualKey key, String secret) {
+public record CreatedKey(VirtualKey key, String secret, ObjectNode view) {
   /** The key's usual JSON plus {@code "key": secret}. */
   public ObjectNode toJson() {
-    ObjectNode n = key.toJson();
+    ObjectNode n = view.deepCopy();
     n.put("key", secret);
     return n;
   }

@@ -42,6 +42,8 @@ public final class ManagedProviders {
   private final ProviderRegistry registry;
   private final Map<String, String> env;
   private final Set<String> stored = ConcurrentHashMap.newKeySet();
+  /** The stored body last seen per name (applied, or skipped as invalid): a reload re-applies only what changed. */
+  private final Map<String, JsonNode> seen = new ConcurrentHashMap<>();
   private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
   private ManagedProviders(List<ProviderConfig> configured, ProviderStore store, ProviderRegistry registry, Map<String, String> env) {
@@ -67,18 +69,50 @@ public final class ManagedProviders {
     } catch (CompletionException e) {
       throw new IllegalStateException("cannot load stored providers: " + e.getCause().getMessage(), e.getCause());
     }
+    m.apply(saved, false);
+    return m;
+  }
+
+  /**
+   * Re-reads the stored providers and applies what changed since this instance last saw them —
+   * changes made through another instance's API. Providers whose stored body is unchanged keep
+   * their live state (key cool-downs, breakers).
+   */
+  public CompletableFuture<Void> reload() {
+    return serially(() -> store.list().thenAccept(saved -> apply(saved, true)));
+  }
+
+  private void apply(Map<String, JsonNode> saved, boolean announce) {
     saved.forEach((name, body) -> {
+      if (body.equals(seen.get(name))) return;
+      seen.put(name, body);
       List<String> problems = new ArrayList<>();
-      ProviderConfig p = m.validate(name, body, problems);
+      ProviderConfig p = validate(name, body, problems);
       if (p == null) {
         LOG.warn("stored provider '{}' skipped: {}", name, String.join("; ", problems));
         return;
       }
       registry.put(p);
-      m.stored.add(name);
+      stored.add(name);
+      if (announce) LOG.info("provider '{}' changed in the database; applied", name);
     });
-    m.keepEchoOnlyWhenAlone();
-    return m;
+    for (String name : List.copyOf(seen.keySet())) {
+      if (saved.containsKey(name)) continue;
+      seen.remove(name);
+      if (stored.remove(name)) {
+        revert(name);
+        if (announce) LOG.info("provider '{}' deleted in the database; removed", name);
+      }
+    }
+    keepEchoOnlyWhenAlone();
+  }
+
+  /** Brings back the configured provider {@code name}, or removes it when there is none. */
+  private boolean revert(String name) {
+    ProviderConfig original = configured.get(name);
+    if (original != null) registry.put(original);
+    else registry.remove(name);
+    return original != null;
   }
 
   /** Whether {@code name} was created or replaced through the API (as opposed to configured). */
@@ -96,6 +130,7 @@ public final class ManagedProviders {
       boolean created = registry.snapshot().provider(name) == null;
       registry.put(p);
       stored.add(name);
+      seen.put(name, body);
       keepEchoOnlyWhenAlone();
       return new Applied(registry.snapshot().provider(name), created);
     }));
@@ -118,11 +153,10 @@ public final class ManagedProviders {
       }
       return store.delete(name).thenApply(deleted -> {
         stored.remove(name);
-        ProviderConfig original = configured.get(name);
-        if (original != null) registry.put(original);
-        else registry.remove(name);
+        seen.remove(name);
+        boolean reverted = revert(name);
         keepEchoOnlyWhenAlone();
-        return new Removal(name, original != null);
+        return new Removal(name, reverted);
       });
     });
   }

@@ -19,7 +19,7 @@ public interface ClientAuthenticator {
    * fails with the {@link io.junction.protocol.GatewayException} to answer.
    */
   default Future<Admission> admit(ClientIdentity who, AdmissionRequest request) {
-    return Future.succeededFuture(new Admission(who, request.model(), 0));
+    return Future.succeededFuture(new Admission(who, request.model(), 0, null));
   }
 
   /**
@@ -31,6 +31,9 @@ public interface ClientAuthenticator {
   /** What a call asks to be admitted for: its model and the most it may use. */
   record AdmissionRequest(String model, long estimatedInputTokens, long maxOutputTokens) {}
 
-  /** An admitted call: who, for which model, and the USD reserved against its budget (0 when none). */
-  record Admission(ClientIdentity who, String model, double reservedUsd) {}
+  /**
+   * An admitted call: who, for which model, the USD reserved against its budget (0 when none), and
+   * what the authenticator needs to settle it (opaque to callers; null when nothing was reserved).
+   */
+  record Admission(ClientIdentity who, String model, double reservedUsd, Object hold) {}
 }

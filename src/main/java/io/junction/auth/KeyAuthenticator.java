@@ -1,32 +1,48 @@
 package io.junction.auth;
 
 import io.junction.admin.UsageLimiter;
+import io.junction.admin.UsageLimiter.BudgetWindow;
+import io.junction.admin.UsageLimiter.Check;
+import io.junction.admin.UsageLimiter.Ticket;
+import io.junction.admin.UsageLimiter.Verdict;
 import io.junction.admin.VirtualKeys;
 import io.junction.config.Glob;
 import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Usage;
 import io.junction.store.VirtualKey;
+import io.junction.telemetry.Price;
+import io.junction.telemetry.Pricing;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Authentication by the master key or a virtual key (CONTRACT §5), answered from memory. With
- * no master key configured every request is {@link ClientIdentity#ANONYMOUS} and nothing is
- * limited. The master key is never limited either.
+ * Authentication by the master key or a virtual key (CONTRACT §5), answered from memory, and
+ * admission against the key's limits and budgets through the {@link UsageLimiter} (shared across
+ * instances when Redis is configured). With no master key configured every request is
+ * {@link ClientIdentity#ANONYMOUS} and nothing is limited. The master key is never limited either.
  */
 public final class KeyAuthenticator implements ClientAuthenticator {
+  /** Output tokens reserved for a request that names no maximum, until the model catalog says the model's own limit. */
+  public static final long DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+
   private final byte[] masterKey;
   private final VirtualKeys keys;
   private final UsageLimiter limiter;
+  private final Pricing pricing;
+  private final Clock clock;
 
   /** {@code masterKey} null or blank = open gateway. */
-  public KeyAuthenticator(String masterKey, VirtualKeys keys, UsageLimiter limiter) {
+  public KeyAuthenticator(String masterKey, VirtualKeys keys, UsageLimiter limiter, Pricing pricing, Clock clock) {
     this.masterKey = masterKey == null || masterKey.isBlank() ? null : masterKey.getBytes(StandardCharsets.UTF_8);
     this.keys = keys;
     this.limiter = limiter;
+    this.pricing = pricing;
+    this.clock = clock;
   }
 
   @Override
@@ -44,42 +60,56 @@ public final class KeyAuthenticator implements ClientAuthenticator {
 
   @Override
   public Future<Admission> admit(ClientIdentity who, AdmissionRequest request) {
+    String model = request.model();
+    if (who.master()) return Future.succeededFuture(new Admission(who, model, 0, null));
+    VirtualKey k;
     try {
-      check(who, request.model());
-      return Future.succeededFuture(new Admission(who, request.model(), 0));
+      k = keys.byId(who.keyId()).filter(key -> !key.revoked()).orElseThrow(() -> unauthorized("This API key has been revoked"));
+      if (!modelAllowed(k.allowedModels(), model)) {
+        throw new GatewayException(ErrorKind.PERMISSION, 403, "model_not_allowed", "model",
+            "This API key may not use the model '" + model + "'");
+      }
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-  }
-
-  private void check(ClientIdentity who, String model) {
-    if (who.master()) return;
-    VirtualKey k = keys.byId(who.keyId()).filter(key -> !key.revoked())
-        .orElseThrow(() -> unauthorized("This API key has been revoked"));
-    if (!modelAllowed(k.allowedModels(), model)) {
-      throw new GatewayException(ErrorKind.PERMISSION, 403, "model_not_allowed", "model",
-          "This API key may not use the model '" + model + "'");
+    if (k.rpm() == null && k.tpm() == null && k.budgets().isEmpty()) {
+      return Future.succeededFuture(new Admission(who, model, 0, null)); // nothing to check: no round trip
     }
-    if (k.budgetUsd() != null && limiter.spentUsd(k.id()) >= k.budgetUsd()) {
-      throw new GatewayException(ErrorKind.PERMISSION, 403, "budget_exceeded", null,
-          "This API key has used its budget of $" + k.budgetUsd());
-    }
-    if (k.tpm() != null) {
-      long wait = limiter.tokenWaitSeconds(k.id(), k.tpm());
-      if (wait > 0) throw rateLimited("tokens-per-minute limit of " + k.tpm(), wait);
-    }
-    if (k.rpm() != null) {
-      long wait = limiter.tryAcquireRequest(k.id(), k.rpm());
-      if (wait > 0) throw rateLimited("requests-per-minute limit of " + k.rpm(), wait);
-    }
+    List<BudgetWindow> budgets = keys.budgetWindows(k, clock.millis());
+    double reserve = budgets.isEmpty() ? 0 : estimateCost(model, request);
+    return limiter.admit(new Check(k.id(), k.rpm(), k.tpm(), budgets, reserve)).map(v -> {
+      if (!v.admitted()) throw refusal(k, v);
+      return new Admission(who, model, v.ticket().reservedUsd(), v.ticket());
+    });
   }
 
   @Override
   public void settle(Admission admission, Usage usage, double costUsd) {
     ClientIdentity who = admission.who();
     if (who.master() || who.keyId() == null) return;
-    if (usage != null) limiter.addTokens(who.keyId(), usage.totalTokens());
+    if (admission.hold() instanceof Ticket t) limiter.settle(t, usage == null ? 0 : usage.totalTokens(), costUsd);
     keys.addSpend(who.keyId(), costUsd);
+  }
+
+  /** The most the call may cost: its input estimate plus its output cap at the model's list price; 0 when unpriced. */
+  double estimateCost(String model, AdmissionRequest r) {
+    if (model == null) return 0;
+    int slash = model.indexOf('/');
+    Optional<Price> price = slash > 0
+        ? pricing.find(model.substring(0, slash), model.substring(slash + 1)).or(() -> pricing.find(null, model))
+        : pricing.find(null, model);
+    long out = r.maxOutputTokens() > 0 ? r.maxOutputTokens() : DEFAULT_MAX_OUTPUT_TOKENS;
+    return price.map(p -> p.cost(Math.max(0, r.estimatedInputTokens()), out, 0, 0)).orElse(0.0);
+  }
+
+  private static GatewayException refusal(VirtualKey k, Verdict v) {
+    return switch (v.refused()) {
+      case RPM -> rateLimited("requests-per-minute limit of " + k.rpm(), v.retryAfterSeconds());
+      case TPM -> rateLimited("tokens-per-minute limit of " + k.tpm(), v.retryAfterSeconds());
+      case BUDGET -> new GatewayException(ErrorKind.PERMISSION, 403, "budget_exceeded", null,
+          "This API key has used its " + (v.budget().period() == io.junction.store.BudgetPeriod.TOTAL ? "" : v.budget().period().id() + " ")
+              + "budget of $" + v.budget().limitUsd());
+    };
   }
 
   /**

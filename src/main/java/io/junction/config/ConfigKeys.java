@@ -17,7 +17,7 @@ final class ConfigKeys {
   static final Set<String> SERVER = Set.of("host", "port", "max_body_bytes", "shutdown_grace_ms");
   static final Set<String> AUTH = Set.of("master_key");
   static final Set<String> STORAGE = Set.of("url");
-  static final Set<String> REDIS = Set.of("url");
+  static final Set<String> REDIS = Set.of("url", "fail_closed");
   static final Set<String> LOGS = Set.of("retention_days", "store_bodies");
   static final Set<String> RESPONSES = Set.of("retention_days");
 

@@ -123,7 +123,9 @@ public final class ConfigLoader {
     GatewayConfig.Server server = server(root.section("server", ConfigKeys.SERVER), d.server());
     String masterKey = root.section("auth", ConfigKeys.AUTH).optionalString("master_key");
     String storageUrl = root.section("storage", ConfigKeys.STORAGE).checked("url", false, ConfigLoader::storageUrlProblem);
-    String redisUrl = root.section("redis", ConfigKeys.REDIS).checked("url", true, ConfigLoader::redisUrlProblem);
+    ConfigReader redis = root.section("redis", ConfigKeys.REDIS);
+    String redisUrl = redis.checked("url", true, ConfigLoader::redisUrlProblem);
+    Boolean redisFailClosed = redis.bool("fail_closed");
     String proxy = root.checked("upstream_proxy", true, ConfigReader::httpUrlProblem);
     GatewayConfig.Logs logs = logs(root.section("logs", ConfigKeys.LOGS), d.logs());
     Long responseDays = root.section("responses", ConfigKeys.RESPONSES).integer("retention_days", 0, Integer.MAX_VALUE);
@@ -147,7 +149,7 @@ public final class ConfigLoader {
 
     if (!problems.isEmpty()) return new Result(null, problems.list());
     return new Result(new GatewayConfig(server, masterKey, storageUrl == null ? d.storageUrl() : storageUrl,
-        redisUrl, proxy, logs, responses, List.copyOf(providers), models, pricing), List.of());
+        redisUrl, Boolean.TRUE.equals(redisFailClosed), proxy, logs, responses, List.copyOf(providers), models, pricing), List.of());
   }
 
   /** The built-in provider that answers in-process, registered when nothing else is configured. */

@@ -8,6 +8,8 @@ public record GatewayConfig(
     String masterKey,
     String storageUrl,
     String redisUrl,
+    /** With Redis unreachable: true answers 503, false falls back to each instance's own limits. */
+    boolean redisFailClosed,
     String upstreamProxy,
     Logs logs,
     Responses responses,
@@ -30,26 +32,27 @@ public record GatewayConfig(
 
   public static GatewayConfig defaults() {
     return new GatewayConfig(new Server(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, 30_000), null,
-        DEFAULT_STORAGE_URL, null, null, new Logs(30, false), new Responses(30), List.of(), List.of(), List.of());
+        DEFAULT_STORAGE_URL, null, false, null, new Logs(30, false), new Responses(30), List.of(), List.of(), List.of());
   }
 
   public GatewayConfig withProviders(List<ProviderConfig> p) {
-    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, upstreamProxy, logs, responses, p, models, pricing);
+    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, responses, p, models, pricing);
   }
 
   public GatewayConfig withServer(Server s) {
-    return new GatewayConfig(s, masterKey, storageUrl, redisUrl, upstreamProxy, logs, responses, providers, models, pricing);
+    return new GatewayConfig(s, masterKey, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, responses, providers, models, pricing);
   }
 
   public GatewayConfig withMasterKey(String k) {
-    return new GatewayConfig(server, k, storageUrl, redisUrl, upstreamProxy, logs, responses, providers, models, pricing);
+    return new GatewayConfig(server, k, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, responses, providers, models, pricing);
   }
 
   public GatewayConfig withStorageUrl(String u) {
-    return new GatewayConfig(server, masterKey, u, redisUrl, upstreamProxy, logs, responses, providers, models, pricing);
+    return new GatewayConfig(server, masterKey, u, redisUrl, redisFailClosed, upstreamProxy, logs, responses, providers, models, pricing);
   }
 
   public GatewayConfig withModels(List<VirtualModelConfig> m) {
-    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, upstreamProxy, logs, responses, providers, m, pricing);
+    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, responses, providers, m, pricing);
   }
 }
+

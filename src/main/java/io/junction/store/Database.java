@@ -3,6 +3,7 @@ package io.junction.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -43,12 +44,20 @@ public final class Database implements AutoCloseable {
 
   private static final int POSTGRES_POOL_SIZE = 8;
 
+  /** PostgreSQL channel on which a change to providers or keys is announced to every instance. */
+  public static final String CHANGE_CHANNEL = "junction_changes";
+  public static final String KEYS_CHANGED = "keys";
+  public static final String PROVIDERS_CHANGED = "providers";
+
   public final Vendor vendor;
+  /** The JDBC URL, for a connection of its own (the change listener's). */
+  final String jdbcUrl;
   private final HikariDataSource pool;
   private final ExecutorService executor;
 
-  private Database(Vendor vendor, HikariDataSource pool, int threads) {
+  private Database(Vendor vendor, String jdbcUrl, HikariDataSource pool, int threads) {
     this.vendor = vendor;
+    this.jdbcUrl = jdbcUrl;
     this.pool = pool;
     AtomicInteger n = new AtomicInteger();
     this.executor = Executors.newFixedThreadPool(threads, r -> {
@@ -103,7 +112,7 @@ public final class Database implements AutoCloseable {
       pool.close();
       throw new IllegalStateException("cannot migrate database " + redact(jdbcUrl) + ": " + rootMessage(e), e);
     }
-    return new Database(vendor, pool, size);
+    return new Database(vendor, jdbcUrl, pool, size);
   }
 
   /** Runs {@code work} on a pooled connection in auto-commit mode, off the caller's thread. */
@@ -132,6 +141,20 @@ public final class Database implements AutoCloseable {
         c.setAutoCommit(true);
       }
     });
+  }
+
+  /**
+   * Announces {@code what} changed to every instance on this database (PostgreSQL NOTIFY, sent when
+   * {@code c}'s transaction commits, so a listener that reloads sees the change). SQLite is one
+   * instance's file: nothing to announce.
+   */
+  void notifyChange(Connection c, String what) throws SQLException {
+    if (vendor != Vendor.POSTGRESQL) return;
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      ps.setString(1, CHANGE_CHANNEL);
+      ps.setString(2, what);
+      ps.execute();
+    }
   }
 
   /** Stops accepting work, lets queued calls finish (up to 10 s), then closes the pool. */

@@ -32,6 +32,7 @@ public final class ProviderStore {
         ps.setLong(3, now);
         ps.executeUpdate();
       }
+      db.notifyChange(c, Database.PROVIDERS_CHANGED);
       return null;
     });
   }
@@ -41,7 +42,9 @@ public final class ProviderStore {
     return db.call(c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM providers WHERE name = ?")) {
         ps.setString(1, name);
-        return ps.executeUpdate() == 1;
+        boolean deleted = ps.executeUpdate() == 1;
+        if (deleted) db.notifyChange(c, Database.PROVIDERS_CHANGED);
+        return deleted;
       }
     });
   }

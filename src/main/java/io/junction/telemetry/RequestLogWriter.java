@@ -18,9 +18,13 @@ import org.slf4j.LoggerFactory;
  * <p>Durability: {@link #close()} drains the queue and writes everything before returning, so a
  * clean stop loses nothing. A {@code kill -9} (or a crash) loses what was not yet written: at
  * most the queued rows ({@code capacity}) plus the batch being gathered or written (up to
- * {@code maxBatch} rows, i.e. one {@code linger} window of traffic). A batch the database
- * rejects is logged and dropped (reason {@code write_failed}), never retried, so a dead database
- * cannot grow memory.
+ * {@code maxBatch} rows, i.e. one {@code linger} window of traffic).
+ *
+ * <p>A batch that fails because the database is unreachable (a connection error) is held and
+ * retried with back-off until the database returns, while new rows wait in the bounded queue
+ * (overflow is dropped and counted as usual): an outage delays rows, and loses only what does not
+ * fit. A batch the database rejects for any other reason is logged and dropped (reason
+ * {@code write_failed}), since retrying it would fail forever; so is a held batch at close.
  */
 public final class RequestLogWriter<T> implements AutoCloseable {
   public static final int DEFAULT_CAPACITY = 10_000;
@@ -49,6 +53,9 @@ public final class RequestLogWriter<T> implements AutoCloseable {
   private final long lingerNanos;
   private final Thread thread;
   private volatile boolean closing;
+  /** Whether the last write found the database unreachable (logged once per outage). */
+  private boolean unreachable;
+  private static final long MAX_BACKOFF_MS = 5_000;
 
   public RequestLogWriter(BatchSink<T> sink, DropListener drops) {
     this(sink, drops, DEFAULT_CAPACITY, DEFAULT_MAX_BATCH, DEFAULT_LINGER);
@@ -123,13 +130,60 @@ public final class RequestLogWriter<T> implements AutoCloseable {
 
   private void write(List<T> batch) {
     if (batch.isEmpty()) return;
+    long backoffMs = 100;
     try {
-      sink.write(batch);
-    } catch (Exception e) {
-      LOG.warn("dropping {} request-log rows: {}", batch.size(), e.toString());
-      drops.dropped("write_failed", batch.size());
+      while (true) {
+        try {
+          sink.write(batch);
+          if (unreachable) {
+            unreachable = false;
+            LOG.info("request log: the database is back; held rows written");
+          }
+          return;
+        } catch (Exception e) {
+          if (!unreachableDatabase(e) || closing) {
+            LOG.warn("dropping {} request-log rows: {}", batch.size(), e.toString());
+            drops.dropped("write_failed", batch.size());
+            return;
+          }
+          if (!unreachable) {
+            unreachable = true;
+            LOG.warn("request log: database unreachable ({}); holding rows until it returns", e.toString());
+          }
+          if (!pause(backoffMs)) continue; // closing: one last attempt
+          backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+        }
+      }
     } finally {
       batch.clear();
     }
+  }
+
+  /** Sleeps up to {@code ms}, waking early when close() begins; false when it did. */
+  private boolean pause(long ms) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    while (!closing && System.nanoTime() < end) {
+      try {
+        Thread.sleep(Math.min(IDLE_POLL_MS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return !closing;
+  }
+
+  /**
+   * Whether {@code e} says the database could not be reached, rather than that it refused these
+   * rows: a transient or recoverable JDBC error (Hikari's "no connection available"), or SQLState
+   * class 08 (connection exception) or 57P (the server shutting down or restarting).
+   */
+  static boolean unreachableDatabase(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException) return true;
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) return true;
+    }
+    return false;
   }
 }

@@ -14,6 +14,8 @@ import io.junction.store.TimeRange;
 import io.junction.telemetry.RequestEvent;
 import io.junction.testing.TestDatabases;
 import java.nio.file.Path;
+import io.junction.store.BudgetPeriod;
+import io.junction.store.KeyBudget;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +33,7 @@ class DataServicesTest {
     String secret;
     String keyId;
     try (DataServices ds = DataServices.start(config())) {
-      CreatedKey created = ds.keys().create(new KeySpec("ci", List.of(), null, null, 10.0)).join();
+      CreatedKey created = ds.keys().create(new KeySpec("ci", List.of(), null, null, List.of(new KeyBudget(BudgetPeriod.TOTAL, 10.0)))).join();
       secret = created.secret();
       keyId = created.key().id();
       ClientIdentity who = ds.authenticator().authenticate(secret);
@@ -50,7 +52,7 @@ class DataServicesTest {
           .satisfies(row -> assertThat(row.keyId()).isEqualTo(keyId));
       CostReport costs = ds.store().logs.costs(TimeRange.ALL).join();
       assertThat(costs.byKey()).containsEntry(keyId, 2.5);
-      assertThat(ds.keys().list().getFirst().spentUsd()).as("spend flushed on close").isEqualTo(2.5);
+      assertThat(ds.keys().json(ds.keys().list().getFirst()).get("spent_usd").asDouble()).as("spend flushed on close").isEqualTo(2.5);
       assertThat(ds.authenticator().authenticate(secret).keyId()).isEqualTo(keyId);
     }
   }
@@ -60,7 +62,7 @@ class DataServicesTest {
     assertThatThrownBy(() -> DataServices.start(config().withStorageUrl("jdbc:h2:mem:x")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("storage.url");
     GatewayConfig c = config();
-    GatewayConfig badPrice = new GatewayConfig(c.server(), c.masterKey(), c.storageUrl(), null, null, c.logs(), c.responses(),
+    GatewayConfig badPrice = new GatewayConfig(c.server(), c.masterKey(), c.storageUrl(), null, false, null, c.logs(), c.responses(),
         List.of(), List.of(), List.of(new PriceConfig("m", 1, -2, null, null)));
     assertThatThrownBy(() -> DataServices.start(badPrice)).hasMessageStartingWith("pricing[0].output");
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Json;
+import io.junction.store.BudgetPeriod;
+import io.junction.store.KeyBudget;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +25,23 @@ class KeySpecTest {
   @Test
   void readsEveryField() throws Exception {
     assertThat(parse("{\"name\":\" ci \",\"allowed_models\":[\"gpt-4o*\"],\"rpm\":60,\"tpm\":100000,\"budget_usd\":2.5}"))
-        .isEqualTo(new KeySpec("ci", List.of("gpt-4o*"), 60, 100_000L, 2.5));
-    assertThat(parse("{\"name\":\"open\"}")).isEqualTo(new KeySpec("open", List.of(), null, null, null));
+        .isEqualTo(new KeySpec("ci", List.of("gpt-4o*"), 60, 100_000L, List.of(new KeyBudget(BudgetPeriod.TOTAL, 2.5))));
+    assertThat(parse("{\"name\":\"open\"}")).isEqualTo(new KeySpec("open", List.of(), null, null, List.of()));
+  }
+
+  @Test
+  void severalBudgetsOnePerPeriod() throws Exception {
+    assertThat(parse("{\"name\":\"k\",\"budget_usd\":100,\"budgets\":[{\"budget_usd\":5,\"budget_period\":\"daily\"},"
+        + "{\"budget_usd\":20,\"budget_period\":\"weekly\"},{\"budget_usd\":60,\"budget_period\":\"monthly\"}]}").budgets())
+        .containsExactly(new KeyBudget(BudgetPeriod.TOTAL, 100), new KeyBudget(BudgetPeriod.DAILY, 5),
+            new KeyBudget(BudgetPeriod.WEEKLY, 20), new KeyBudget(BudgetPeriod.MONTHLY, 60));
+    assertThat(parse("{\"name\":\"k\",\"budget_usd\":3,\"budget_period\":\"daily\"}").budgets())
+        .containsExactly(new KeyBudget(BudgetPeriod.DAILY, 3));
+    rejects("{\"name\":\"x\",\"budget_usd\":1,\"budget_period\":\"hourly\"}", "budget_period");
+    rejects("{\"name\":\"x\",\"budget_period\":\"daily\"}", "budget_period");
+    rejects("{\"name\":\"x\",\"budgets\":[{\"budget_period\":\"daily\"}]}", "budgets[0].budget_usd");
+    rejects("{\"name\":\"x\",\"budgets\":[{\"budget_usd\":1,\"every\":\"day\"}]}", "budgets[0].every");
+    rejects("{\"name\":\"x\",\"budget_usd\":1,\"budgets\":[{\"budget_usd\":2}]}", "budgets");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.junction.admin.CreatedKey;
 import io.junction.admin.InMemoryUsageLimiter;
 import io.junction.admin.KeySpec;
@@ -12,8 +13,11 @@ import io.junction.admin.VirtualKeys;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Json;
 import io.junction.protocol.Usage;
+import io.junction.auth.ClientAuthenticator.Admission;
+import io.junction.auth.ClientAuthenticator.AdmissionRequest;
 import io.junction.store.Store;
 import io.junction.store.VirtualKey;
+import io.junction.telemetry.Pricing;
 import io.junction.testing.MutableClock;
 import io.junction.testing.TestDatabases;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +25,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,14 +41,15 @@ class KeyAuthenticatorTest {
   Store store;
   MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:10Z"));
   InMemoryUsageLimiter limiter = new InMemoryUsageLimiter(clock);
+  Pricing pricing = Pricing.load(List.of());
   VirtualKeys keys;
   KeyAuthenticator auth;
 
   @BeforeEach
   void open() {
     store = Store.open(TestDatabases.sqlite(dir));
-    keys = VirtualKeys.load(store.keys, limiter, clock).join();
-    auth = new KeyAuthenticator(MASTER, keys, limiter);
+    keys = VirtualKeys.load(store.keys, clock).join();
+    auth = new KeyAuthenticator(MASTER, keys, limiter, pricing, clock);
   }
 
   @AfterEach
@@ -56,11 +62,28 @@ class KeyAuthenticatorTest {
     return keys.create(KeySpec.fromJson(Json.parse(json))).join();
   }
 
-  static void fails(ThrowingCallable call, int status, String code) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(GatewayException.class, e -> {
+  static Admission admit(KeyAuthenticator a, ClientIdentity who, String model) {
+    return admit(a, who, new AdmissionRequest(model, 0, 0));
+  }
+
+  static Admission admit(KeyAuthenticator a, ClientIdentity who, AdmissionRequest r) {
+    try {
+      return a.admit(who, r).toCompletionStage().toCompletableFuture().join();
+    } catch (CompletionException e) {
+      throw (RuntimeException) e.getCause();
+    }
+  }
+
+  Admission admit(ClientIdentity who, String model) { return admit(auth, who, model); }
+
+  static GatewayException refused(Runnable call, int status, String code) {
+    GatewayException[] caught = new GatewayException[1];
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(GatewayException.class, e -> {
       assertThat(e.status).isEqualTo(status);
       assertThat(e.code).isEqualTo(code);
+      caught[0] = e;
     });
+    return caught[0];
   }
 
   @Test
@@ -81,8 +104,8 @@ class KeyAuthenticatorTest {
     }).join();
     assertThat(everyStoredValue).contains(sha256).doesNotContain(created.secret());
     assertThat(keys.list()).singleElement().satisfies(k -> {
-      assertThat(k.toJson().toString()).doesNotContain(created.secret()).doesNotContain(sha256);
-      assertThat(k.toJson().get("allowed_models").get(0).asText()).isEqualTo("gpt-4o*");
+      assertThat(keys.json(k).toString()).doesNotContain(created.secret()).doesNotContain(sha256);
+      assertThat(keys.json(k).get("allowed_models").get(0).asText()).isEqualTo("gpt-4o*");
     });
 
     ClientIdentity who = auth.authenticate(created.secret());
@@ -92,15 +115,15 @@ class KeyAuthenticatorTest {
   @Test
   void masterKeyMissingAndWrongKeys() throws Exception {
     assertThat(auth.authenticate(MASTER)).isEqualTo(ClientIdentity.MASTER);
-    fails(() -> auth.authenticate(null), 401, "invalid_api_key");
-    fails(() -> auth.authenticate(""), 401, "invalid_api_key");
-    fails(() -> auth.authenticate("jk-not-a-key"), 401, "invalid_api_key");
-    admit(auth, ClientIdentity.MASTER, "anything"); // never limited
+    refused(() -> auth.authenticate(null), 401, "invalid_api_key");
+    refused(() -> auth.authenticate(""), 401, "invalid_api_key");
+    refused(() -> auth.authenticate("jk-not-a-key"), 401, "invalid_api_key");
+    assertThat(admit(ClientIdentity.MASTER, "anything").hold()).as("never limited").isNull();
   }
 
   @Test
   void withoutAMasterKeyEveryoneIsAnonymous() throws Exception {
-    KeyAuthenticator open = new KeyAuthenticator(null, keys, limiter);
+    KeyAuthenticator open = new KeyAuthenticator(null, keys, limiter, pricing, clock);
     CreatedKey created = create("{\"name\":\"ci\",\"rpm\":1}");
     assertThat(open.authenticate(null)).isSameAs(ClientIdentity.ANONYMOUS);
     assertThat(open.authenticate("garbage")).isSameAs(ClientIdentity.ANONYMOUS);
@@ -118,78 +141,118 @@ class KeyAuthenticatorTest {
 
     assertThat(keys.revoke(gone.key().id()).join()).isTrue();
     assertThat(keys.revoke(gone.key().id()).join()).isFalse();
-    fails(() -> auth.authenticate(gone.secret()), 401, "invalid_api_key");
-    fails(() -> admit(auth, goneWho, "gpt-4o"), 401, "invalid_api_key");
+    refused(() -> auth.authenticate(gone.secret()), 401, "invalid_api_key");
+    refused(() -> admit(goneWho, "gpt-4o"), 401, "invalid_api_key");
     assertThat(keys.list()).extracting(VirtualKey::name, VirtualKey::revoked)
         .containsExactly(tuple("kept", false), tuple("gone", true));
 
-    VirtualKeys reloaded = VirtualKeys.load(store.keys, new InMemoryUsageLimiter(clock), clock).join();
-    KeyAuthenticator fresh = new KeyAuthenticator(MASTER, reloaded, limiter);
+    VirtualKeys reloaded = VirtualKeys.load(store.keys, clock).join();
+    KeyAuthenticator fresh = new KeyAuthenticator(MASTER, reloaded, limiter, pricing, clock);
     assertThat(fresh.authenticate(kept.secret()).name()).isEqualTo("kept");
-    fails(() -> fresh.authenticate(gone.secret()), 401, "invalid_api_key");
+    refused(() -> fresh.authenticate(gone.secret()), 401, "invalid_api_key");
+  }
+
+  @Test
+  void aReloadSeesKeysCreatedAndRevokedElsewhere() throws Exception {
+    VirtualKeys other = VirtualKeys.load(store.keys, clock).join(); // another instance on the same database
+    CreatedKey created = create("{\"name\":\"new\"}");
+    assertThat(other.bySecret(created.secret())).isEmpty();
+    other.reload().join();
+    assertThat(other.bySecret(created.secret())).isPresent();
+    keys.revoke(created.key().id()).join();
+    other.reload().join();
+    assertThat(other.bySecret(created.secret())).isEmpty();
   }
 
   @Test
   void allowedModelsAreGlobs() throws Exception {
     ClientIdentity who = auth.authenticate(create("{\"name\":\"k\",\"allowed_models\":[\"gpt-4o*\",\"claude-?-haiku\"]}").secret());
-    admit(auth, who, "gpt-4o");
-    admit(auth, who, "gpt-4o-mini");
-    admit(auth, who, "openai/gpt-4o-mini");
-    admit(auth, who, "claude-3-haiku");
-    fails(() -> admit(auth, who, "claude-sonnet-4-5"), 403, "model_not_allowed");
-    fails(() -> admit(auth, who, "gpt-4"), 403, "model_not_allowed");
+    admit(who, "gpt-4o");
+    admit(who, "gpt-4o-mini");
+    admit(who, "openai/gpt-4o-mini");
+    admit(who, "claude-3-haiku");
+    refused(() -> admit(who, "claude-sonnet-4-5"), 403, "model_not_allowed");
+    refused(() -> admit(who, "gpt-4"), 403, "model_not_allowed");
     assertThat(io.junction.config.Glob.matches("a*b*c", "aXXbYYbc")).isTrue();
     assertThat(io.junction.config.Glob.matches("a*b", "aXXbY")).isFalse();
   }
 
   @Test
-  void requestsPerMinuteAnswer429WithRetryAfterUntilTheNextMinute() throws Exception {
+  void requestsPerMinuteSlideOverTheLastSixtySeconds() throws Exception {
     ClientIdentity who = auth.authenticate(create("{\"name\":\"k\",\"rpm\":2}").secret());
-    admit(auth, who, "gpt-4o");
-    admit(auth, who, "gpt-4o");
-    assertThatThrownBy(() -> admit(auth, who, "gpt-4o")).isInstanceOfSatisfying(GatewayException.class, e -> {
-      assertThat(e.status).isEqualTo(429);
-      assertThat(e.retryAfterSeconds).as("clock is at :10 of the minute").isEqualTo(50);
-    });
-    clock.advanceMillis(50_000);
-    admit(auth, who, "gpt-4o");
+    admit(who, "gpt-4o");
+    clock.advanceMillis(30_000);
+    admit(who, "gpt-4o");
+    GatewayException e = refused(() -> admit(who, "gpt-4o"), 429, "rate_limit_exceeded");
+    assertThat(e.retryAfterSeconds).as("the first request leaves the window 30 s from now").isEqualTo(30);
+    clock.advanceMillis(20_000); // a new clock minute began: a fixed window would admit here
+    refused(() -> admit(who, "gpt-4o"), 429, "rate_limit_exceeded");
+    clock.advanceMillis(10_000);
+    admit(who, "gpt-4o");
+    refused(() -> admit(who, "gpt-4o"), 429, "rate_limit_exceeded");
   }
 
   @Test
-  void tokensPerMinuteCountRecordedUsage() throws Exception {
+  void tokensPerMinuteCountSettledUsage() throws Exception {
     ClientIdentity who = auth.authenticate(create("{\"name\":\"k\",\"tpm\":1000}").secret());
-    admit(auth, who, "gpt-4o");
-    auth.settle(new ClientAuthenticator.Admission(who, "gpt-4o", 0), new Usage(900, 99), 0);
-    admit(auth, who, "gpt-4o"); // 999 < 1000
-    auth.settle(new ClientAuthenticator.Admission(who, "gpt-4o", 0), new Usage(1, 0), 0);
-    fails(() -> admit(auth, who, "gpt-4o"), 429, "rate_limit_exceeded");
+    auth.settle(admit(who, "gpt-4o"), new Usage(900, 99), 0);
+    auth.settle(admit(who, "gpt-4o"), new Usage(1, 0), 0); // 999 < 1000 when admitted
+    GatewayException e = refused(() -> admit(who, "gpt-4o"), 429, "rate_limit_exceeded");
+    assertThat(e.retryAfterSeconds).isEqualTo(60);
     clock.advanceMillis(60_000);
-    admit(auth, who, "gpt-4o");
+    admit(who, "gpt-4o");
   }
 
   @Test
   void budgetsStopSpendingAndSpendSurvivesARestart() throws Exception {
     CreatedKey created = create("{\"name\":\"k\",\"budget_usd\":1.0}");
     ClientIdentity who = auth.authenticate(created.secret());
-    admit(auth, who, "gpt-4o");
-    auth.settle(new ClientAuthenticator.Admission(who, "gpt-4o", 0), new Usage(10, 10), 0.6);
-    admit(auth, who, "gpt-4o");
-    auth.settle(new ClientAuthenticator.Admission(who, "gpt-4o", 0), new Usage(10, 10), 0.4);
-    fails(() -> admit(auth, who, "gpt-4o"), 403, "budget_exceeded");
-    assertThat(keys.list().getFirst().spentUsd()).isCloseTo(1.0, within(1e-9));
+    auth.settle(admit(who, "gpt-4o"), new Usage(10, 10), 0.6);
+    auth.settle(admit(who, "gpt-4o"), new Usage(10, 10), 0.4);
+    refused(() -> admit(who, "gpt-4o"), 403, "budget_exceeded");
+    assertThat(keys.json(keys.list().getFirst()).get("spent_usd").asDouble()).isCloseTo(1.0, within(1e-9));
 
     keys.flushSpend().join();
-    InMemoryUsageLimiter freshLimiter = new InMemoryUsageLimiter(clock);
-    VirtualKeys reloaded = VirtualKeys.load(store.keys, freshLimiter, clock).join();
-    assertThat(freshLimiter.spentUsd(created.key().id())).isCloseTo(1.0, within(1e-9));
-    KeyAuthenticator fresh = new KeyAuthenticator(MASTER, reloaded, freshLimiter);
-    fails(() -> admit(fresh, fresh.authenticate(created.secret()), "gpt-4o"), 403, "budget_exceeded");
+    VirtualKeys reloaded = VirtualKeys.load(store.keys, clock).join();
+    assertThat(reloaded.json(reloaded.list().getFirst()).get("spent_usd").asDouble()).isCloseTo(1.0, within(1e-9));
+    KeyAuthenticator fresh = new KeyAuthenticator(MASTER, reloaded, new InMemoryUsageLimiter(clock), pricing, clock);
+    refused(() -> admit(fresh, fresh.authenticate(created.secret()), "gpt-4o"), 403, "budget_exceeded");
   }
 
-  /** Admits synchronously: the in-memory authenticator answers at once; a refusal is thrown as the GatewayException. */
-  private static ClientAuthenticator.Admission admit(ClientAuthenticator auth, ClientIdentity who, String model) {
-    var f = auth.admit(who, new ClientAuthenticator.AdmissionRequest(model, 0, 0));
-    if (f.failed()) throw (RuntimeException) f.cause();
-    return f.result();
+  @Test
+  void aBurstIsAdmittedOnlyWhileReservationsLeaveBudget() throws Exception {
+    // gpt-4o at $2.50/$10 per 1M: 1,000 in + 1,000 out reserves $0.0125.
+    ClientIdentity who = auth.authenticate(create("{\"name\":\"k\",\"budget_usd\":0.045}").secret());
+    AdmissionRequest call = new AdmissionRequest("gpt-4o", 1_000, 1_000);
+    List<Admission> inFlight = new ArrayList<>();
+    for (int i = 0; i < 4; i++) inFlight.add(admit(auth, who, call));
+    assertThat(inFlight.getFirst().reservedUsd()).isCloseTo(0.0125, within(1e-12));
+    refused(() -> admit(auth, who, call), 403, "budget_exceeded"); // 4 reservations ($0.05) hold more than $0.045
+
+    auth.settle(inFlight.removeFirst(), new Usage(10, 10), 0.001); // finished cheaper than reserved: room again
+    inFlight.add(admit(auth, who, call));
+    refused(() -> admit(auth, who, call), 403, "budget_exceeded");
+
+    auth.settle(inFlight.removeFirst(), Usage.ZERO, 0); // a failed call releases its reservation
+    inFlight.add(admit(auth, who, call));
+  }
+
+  @Test
+  void aDailyBudgetStartsAgainTheNextDayWhileTheTotalHolds() throws Exception {
+    CreatedKey created = create("{\"name\":\"k\",\"budgets\":[{\"budget_usd\":1,\"budget_period\":\"daily\"},{\"budget_usd\":1.5}]}");
+    ClientIdentity who = auth.authenticate(created.secret());
+    auth.settle(admit(who, "gpt-4o"), Usage.ZERO, 1.0);
+    GatewayException e = refused(() -> admit(who, "gpt-4o"), 403, "budget_exceeded");
+    assertThat(e.getMessage()).contains("daily budget of $1.0");
+    JsonNode view = keys.json(keys.list().getFirst());
+    assertThat(view.get("budgets").get(1).get("resets_at").asText()).isEqualTo("2026-11-22T00:00:00Z");
+
+    clock.advanceMillis(14 * 3_600_000L); // 2026-11-22T00:00:10Z
+    auth.settle(admit(who, "gpt-4o"), Usage.ZERO, 0.5);
+    e = refused(() -> admit(who, "gpt-4o"), 403, "budget_exceeded");
+    assertThat(e.getMessage()).contains("budget of $1.5").doesNotContain("daily");
+    view = keys.json(keys.list().getFirst());
+    assertThat(view.get("spent_usd").asDouble()).isCloseTo(1.5, within(1e-9));
+    assertThat(view.get("budgets").get(1).get("spent_usd").asDouble()).isCloseTo(0.5, within(1e-9));
   }
 }

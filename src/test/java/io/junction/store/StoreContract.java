@@ -126,23 +126,29 @@ abstract class StoreContract {
 
   @Test
   void virtualKeysInsertListRevokeAndAccumulateSpend() {
-    VirtualKey k = new VirtualKey("vk_1", "ci", "ab12", List.of("gpt-4o*", "claude-*"), 60, 100_000L, 5.0, 0,
-        T0, null);
-    VirtualKey open = new VirtualKey("vk_2", "open", "cd34", List.of(), null, null, null, 0, T0 + 1, null);
+    VirtualKey k = new VirtualKey("vk_1", "ci", "ab12", List.of("gpt-4o*", "claude-*"), 60, 100_000L,
+        List.of(new KeyBudget(BudgetPeriod.TOTAL, 5.0), new KeyBudget(BudgetPeriod.DAILY, 1.0)), T0, null);
+    VirtualKey open = new VirtualKey("vk_2", "open", "cd34", List.of(), null, null, List.of(), T0 + 1, null);
     store.keys.insert(k).join();
     store.keys.insert(open).join();
 
     assertThat(store.keys.list().join()).containsExactly(k, open);
 
-    store.keys.addSpend(Map.of("vk_1", 0.5)).join();
-    store.keys.addSpend(Map.of("vk_1", 0.25)).join();
+    long today = BudgetPeriod.DAILY.startMs(T0);
+    long yesterday = today - 86_400_000;
+    SpendKey total = new SpendKey("vk_1", BudgetPeriod.TOTAL, 0);
+    SpendKey daily = new SpendKey("vk_1", BudgetPeriod.DAILY, today);
+    store.keys.addSpend(Map.of(total, 0.5, daily, 0.5, new SpendKey("vk_1", BudgetPeriod.DAILY, yesterday), 9.0)).join();
+    store.keys.addSpend(Map.of(total, 0.25, daily, 0.25)).join();
     assertThat(store.keys.revoke("vk_1", T0 + 5).join()).isTrue();
     assertThat(store.keys.revoke("vk_1", T0 + 6).join()).as("already revoked").isFalse();
     assertThat(store.keys.revoke("vk_missing", T0).join()).isFalse();
 
-    VirtualKey reread = store.keys.list().join().getFirst();
-    assertThat(reread.spentUsd()).isCloseTo(0.75, within(1e-9));
-    assertThat(reread.revokedMs()).isEqualTo(T0 + 5);
+    assertThat(store.keys.currentSpend(T0).join()).as("yesterday's period is over")
+        .containsOnlyKeys(total, daily)
+        .hasEntrySatisfying(total, v -> assertThat(v).isCloseTo(0.75, within(1e-9)))
+        .hasEntrySatisfying(daily, v -> assertThat(v).isCloseTo(0.75, within(1e-9)));
+    assertThat(store.keys.list().join().getFirst().revokedMs()).isEqualTo(T0 + 5);
   }
 
   @Test
