@@ -2,7 +2,8 @@
 # Compares gateway JVM/Netty settings (issue 8 item 6: no sun.misc.Unsafe warning at start, same
 # speed). Every variant runs as its own `java -jar target/junction.jar serve` on the gateway core at
 # the same time (the idle ones cost nothing); wrk then loads them in turn, interleaved and repeated,
-# so a busy machine skews all of them alike. Prints gateway CPU per request for each, and whether
+# so a busy machine skews all of them alike. serve-default has no flags: what `junction serve`
+# chooses by itself (cli/Main.preferHeapBuffersWithoutUnsafe). Prints gateway CPU per request for each, and whether
 # the variant's first screen had a JVM warning. See bench/README.md.
 #
 #   BENCH_VARIANTS   "name=jvm opts;name=jvm opts;..." (default: the four below)
@@ -23,7 +24,7 @@ BASE="-Xms128m -Xmx256m -XX:+UseParallelGC"
 DEFAULT_VARIANTS="unsafe=-Dio.netty.noUnsafe=false --sun-misc-unsafe-memory-access=allow;\
 netty-default=-Dio.netty.noUnsafe=true;\
 heap=-Dio.netty.noUnsafe=true -Dio.netty.noPreferDirect=true;\
-heap-unchecked=-Dio.netty.noUnsafe=true -Dio.netty.noPreferDirect=true -Dio.netty.buffer.checkAccessible=false -Dio.netty.buffer.checkBounds=false"
+serve-default="
 IFS=';' read -r -a VARIANTS <<<"${BENCH_VARIANTS:-$DEFAULT_VARIANTS}"
 
 log() { printf '\033[2m[jvm-flags] %s\033[0m\n' "$*" >&2; }
@@ -114,4 +115,5 @@ stats() { echo "$1" | awk '{ n = NF; for (i = 1; i <= n; i++) { v[i] = $i; s += 
   done
   echo
   for v in "${VARIANTS[@]}"; do echo "  ${v%%=*}: ${v#*=}"; done
+  echo "  (a name with no flags runs with what junction serve chooses by itself)"
 } | tee "$RESULTS/latest.txt"
