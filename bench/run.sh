@@ -86,7 +86,12 @@ fi
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+stop() { # SIGTERM; a process still there after 60 s (e.g. a gateway out of heap, stuck in GC) gets SIGKILL
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 1 600); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$1" 2>/dev/null; then log "pid $1 still running 60 s after SIGTERM: killed"; kill -9 "$1" 2>/dev/null || true; fi
+  wait "$1" 2>/dev/null || true
+}
 
 port_open() { (: </dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
 free_port() {
