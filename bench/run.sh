@@ -13,6 +13,7 @@
 #   BENCH_CONC_STREAMS [10000]  concurrent streams     BENCH_CONC_ROUNDS [2]  streams per lane, back to back
 #   BENCH_CONC_CHUNKS [50], BENCH_CONC_PACE_MS [20]    the paced upstream: chunks per stream, ms apart
 #   BENCH_CONC_RAMP_MS [1000]   lanes start spread over this
+#   BENCH_CONC_JVM_OPTS [BENCH_JVM_OPTS]  the concurrency run's gateway JVM flags (e.g. a larger -Xmx)
 #   BENCH_CONC_PROTO [auto]     h1 (a client connection per stream) | h2c (100 streams per connection);
 #                               auto takes h1 when the fd limit fits 2 sockets per stream in the gateway
 # A smoke run: BENCH_DURATION=2 BENCH_WARMUP=2 BENCH_CONC_STREAMS=300 bench/run.sh
@@ -53,6 +54,7 @@ JDK_MAJOR=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")
 HELPER_UNSAFE=""
 [ "$JDK_MAJOR" -ge 24 ] && HELPER_UNSAFE="--sun-misc-unsafe-memory-access=allow -Dio.netty.noUnsafe=false"
 JVM_OPTS=${BENCH_JVM_OPTS:--Xms128m -Xmx256m -XX:+UseParallelGC}
+WRK_JVM_OPTS=$JVM_OPTS
 
 apt_install() { # command package
   command -v "$1" >/dev/null && return 0
@@ -287,6 +289,7 @@ if has concurrency; then
   [ $((per * CONC_STREAMS + 500)) -le "$FD_LIMIT" ] || die "open-file limit $FD_LIMIT is too low for $CONC_STREAMS streams over $PROTO"
   MOCK_PORT=$(free_port 18080)
   start_mock "$MOCK_PORT" "$CONC_CHUNKS" "$CONC_PACE_MS"
+  JVM_OPTS=${BENCH_CONC_JVM_OPTS:-$JVM_OPTS}
   # Upstream connections: one per stream in flight, with room to spare.
   start_gateway "$MOCK_PORT" $((CONC_STREAMS + CONC_STREAMS / 5))
   log "concurrency: $CONC_STREAMS streams x $CONC_ROUNDS over $PROTO, $CONC_CHUNKS chunks ${CONC_PACE_MS} ms apart, fd limit $FD_LIMIT"
@@ -315,7 +318,7 @@ kv() { echo "$CONC" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 {
   echo "Junction gateway benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo "machine: $(nproc --all) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(uname -r); load average $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after"
-  echo "gateway: core $GW_CORE, $($JAVA -version 2>&1 | head -1), $JVM_OPTS, via $LAUNCHER"
+  echo "gateway: core $GW_CORE, $($JAVA -version 2>&1 | head -1), $WRK_JVM_OPTS, via $LAUNCHER"
   has nginx && echo "nginx:   $(nginx -v 2>&1 | sed 's/.*: //'), one worker on core $GW_CORE, proxy_pass to the mock over a keep-alive pool, proxy_buffering off"
   echo "load:    mock upstream + wrk on core $LOAD_CORE; ${DURATION}s per run after warm-up; 64 conns = 2 wrk threads"
   if [ ${#ROWS[@]} -gt 0 ]; then
@@ -341,7 +344,7 @@ kv() { echo "$CONC" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
     echo "per stream), $CONC_ROUNDS back to back per lane, lanes started over ${CONC_RAMP_MS} ms; upstream paces $CONC_CHUNKS chunks ${CONC_PACE_MS} ms apart"
     echo "  $CONC"
     sed -n '2,$p' "$RESULTS/concurrency.txt" | sed 's/^/  /'
-    echo "  gateway CPU $CONC_CPU; peak RSS $CONC_RSS MB"
+    echo "  gateway CPU $CONC_CPU; peak RSS $CONC_RSS MB (gateway JVM: $JVM_OPTS)"
   fi
   echo
   echo "targets:"
