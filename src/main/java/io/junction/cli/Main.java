@@ -22,10 +22,24 @@ import picocli.CommandLine.Option;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
-    // Netty turns sun.misc.Unsafe off by default on JDK 25+, which costs ~45% more CPU per request
-    // (bench/README.md). Opt back in unless the user chose; the JVM may print a one-time warning.
-    if (System.getProperty("io.netty.noUnsafe") == null) System.setProperty("io.netty.noUnsafe", "false");
+    preferHeapBuffersWithoutUnsafe();
     System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /**
+   * On JDK 25+ Netty leaves {@code sun.misc.Unsafe} off unless the JVM was started with
+   * {@code --sun-misc-unsafe-memory-access=allow} (turning it on anyway makes the JVM print four
+   * warning lines). Without Unsafe, direct buffers go through bounds-checked ByteBuffer calls, while
+   * heap buffers use VarHandle array access, which costs what Unsafe did (bench/README.md,
+   * bench/jvm-flags.sh): so prefer heap buffers then, unless the user chose.
+   */
+  static void preferHeapBuffersWithoutUnsafe() {
+    String noUnsafe = System.getProperty("io.netty.noUnsafe");
+    boolean nettyUsesUnsafe = noUnsafe != null ? !Boolean.parseBoolean(noUnsafe)
+        : "allow".equals(System.getProperty("sun.misc.unsafe.memory.access"));
+    if (Runtime.version().feature() >= 25 && !nettyUsesUnsafe && System.getProperty("io.netty.noPreferDirect") == null) {
+      System.setProperty("io.netty.noPreferDirect", "true");
+    }
   }
 
   @Override

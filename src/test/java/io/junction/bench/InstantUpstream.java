@@ -1,26 +1,42 @@
 package io.junction.bench;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The benchmark's upstream: an OpenAI-compatible server that answers {@code POST
- * /v1/chat/completions} instantly with canned bytes, so that what the benchmark measures is the
- * gateway, not a model. A request whose body contains {@code "stream":true} gets a 20-chunk SSE
- * stream (each event its own HTTP chunk, as real servers send them) followed by a usage chunk and
- * {@code data: [DONE]}; any other gets one chat.completion. Every answer is built once, at start.
+ * The benchmark's upstream: answers instantly with canned bytes, so that what the benchmark
+ * measures is the gateway, not a model. Every answer is built once, at start.
  *
- * <p>Usage: {@code InstantUpstream <port>}; prints {@code listening <port>} when ready.
+ * <ul>
+ *   <li>{@code POST …/chat/completions} (OpenAI): one chat.completion, or (body has
+ *       {@code "stream":true}) 20 chunk events, each its own HTTP chunk as real servers send
+ *       them, then a usage chunk and {@code data: [DONE]}.
+ *   <li>{@code POST …/v1/messages} (Anthropic): one message, or a stream of 22 events as the
+ *       Messages API sends them: message_start, content_block_start, ping, 16 text deltas,
+ *       content_block_stop, message_delta (stop_reason, usage), message_stop.
+ * </ul>
+ *
+ * <p>With a pace, streams are paced like a model: {@code chunks} OpenAI chunk events, the first at
+ * once and one every {@code ms} after it (the usage chunk and [DONE] ride with the last).
+ *
+ * <p>Usage: {@code InstantUpstream <port> [<pace chunks> <pace ms>]}; prints {@code listening <port>}.
  */
 public final class InstantUpstream {
   private static final String ID = "chatcmpl-bench0000000000000000000000";
   private static final String MODEL = "gpt-4o-mini-2024-07-18";
+  private static final String MSG_ID = "msg_01Bench0000000000000000";
+  private static final String CLAUDE = "claude-sonnet-4-5-20250929";
   private static final byte[] STREAM_TRUE = "\"stream\":true".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] STREAM_TRUE_SPACED = "\"stream\": true".getBytes(StandardCharsets.US_ASCII);
 
@@ -32,34 +48,96 @@ public final class InstantUpstream {
 
   static final List<Buffer> STREAM = streamEvents(20);
 
+  static final Buffer MESSAGE = Buffer.buffer("""
+      {"id":"%s","type":"message","role":"assistant","model":"%s","content":[{"type":"text",\
+      "text":"Hello! This is a canned answer from the benchmark upstream."}],"stop_reason":"end_turn",\
+      "stop_sequence":null,"usage":{"input_tokens":19,"cache_creation_input_tokens":0,\
+      "cache_read_input_tokens":0,"output_tokens":12}}""".formatted(MSG_ID, CLAUDE));
+
+  static final List<Buffer> MESSAGE_STREAM = messageEvents(16);
+
+  private static int paceChunks;
+  private static long paceMs;
+
   private InstantUpstream() {}
 
   public static void main(String[] args) {
     int port = Integer.parseInt(args[0]);
+    if (args.length > 2) {
+      paceChunks = Integer.parseInt(args[1]);
+      paceMs = Long.parseLong(args[2]);
+    }
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
-    HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(port).setTcpNoDelay(true);
+    HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(port).setTcpNoDelay(true)
+        .setAcceptBacklog(16384);
+    List<Buffer> paced = paceChunks > 0 ? streamEvents(paceChunks) : List.of();
     for (int i = 0; i < loops; i++) {
-      vertx.createHttpServer(options).requestHandler(InstantUpstream::handle).listen().await();
+      vertx.createHttpServer(options).requestHandler(req -> handle(req, paced)).listen().await();
     }
     System.out.println("listening " + port);
   }
 
-  private static void handle(HttpServerRequest req) {
-    if (req.method() != io.vertx.core.http.HttpMethod.POST || !req.path().endsWith("/chat/completions")) {
+  private static void handle(HttpServerRequest req, List<Buffer> paced) {
+    boolean openai = req.path().endsWith("/chat/completions");
+    if (req.method() != HttpMethod.POST || !(openai || req.path().endsWith("/v1/messages"))) {
       req.response().setStatusCode(404).end();
       return;
     }
     req.body().onSuccess(body -> {
-      var resp = req.response();
-      if (wantsStream(body)) {
-        resp.putHeader("content-type", "text/event-stream; charset=utf-8").setChunked(true);
-        for (Buffer event : STREAM) resp.write(event);
-        resp.end();
-      } else {
-        resp.putHeader("content-type", "application/json").end(COMPLETION);
+      HttpServerResponse resp = req.response();
+      if (!wantsStream(body)) {
+        resp.putHeader("content-type", "application/json").end(openai ? COMPLETION : MESSAGE);
+        return;
       }
+      resp.putHeader("content-type", "text/event-stream; charset=utf-8").setChunked(true);
+      if (openai && !paced.isEmpty()) {
+        Pacer.of(Vertx.currentContext()).start(resp, paced);
+        return;
+      }
+      for (Buffer event : openai ? STREAM : MESSAGE_STREAM) resp.write(event);
+      resp.end();
     });
+  }
+
+  /**
+   * One timer per event loop that advances every paced stream on that loop by one event per tick,
+   * instead of a timer per stream (10,000 streams would be 500,000 timer firings a second).
+   */
+  private static final class Pacer {
+    private static final Map<Thread, Pacer> BY_LOOP = new ConcurrentHashMap<>();
+    private List<Paced> streams = new ArrayList<>();
+
+    private record Paced(HttpServerResponse resp, List<Buffer> events, int[] next) {}
+
+    static Pacer of(Context ctx) {
+      return BY_LOOP.computeIfAbsent(Thread.currentThread(), t -> {
+        Pacer created = new Pacer();
+        ctx.owner().setPeriodic(paceMs, id -> created.tick());
+        return created;
+      });
+    }
+
+    void start(HttpServerResponse resp, List<Buffer> events) {
+      resp.write(events.get(0));
+      streams.add(new Paced(resp, events, new int[] {1}));
+    }
+
+    private void tick() {
+      List<Paced> still = new ArrayList<>(streams.size());
+      for (Paced s : streams) {
+        int i = s.next[0]++;
+        if (s.resp.closed()) continue;
+        if (i < paceChunks - 1) {
+          s.resp.write(s.events.get(i));
+          still.add(s);
+        } else {
+          for (int j = i; j < s.events.size(); j++) s.resp.write(s.events.get(j));
+          s.resp.end();
+        }
+      }
+      streams = still;
+    }
   }
 
   private static boolean wantsStream(Buffer body) {
@@ -92,5 +170,28 @@ public final class InstantUpstream {
         + ",\"total_tokens\":" + (19 + chunks - 2) + "}}\n\n"));
     events.add(Buffer.buffer("data: [DONE]\n\n"));
     return List.copyOf(events);
+  }
+
+  /** An Anthropic Messages stream with {@code deltas} text deltas (each event its own HTTP chunk). */
+  static List<Buffer> messageEvents(int deltas) {
+    List<Buffer> events = new ArrayList<>();
+    events.add(sse("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"" + MSG_ID + "\",\"type\":\"message\","
+        + "\"role\":\"assistant\",\"model\":\"" + CLAUDE + "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
+        + "\"usage\":{\"input_tokens\":19,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1}}}"));
+    events.add(sse("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+    events.add(sse("ping", "{\"type\":\"ping\"}"));
+    for (int i = 1; i <= deltas; i++) {
+      events.add(sse("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" word"
+          + i + "\"}}"));
+    }
+    events.add(sse("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"));
+    events.add(sse("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
+        + "\"usage\":{\"output_tokens\":" + deltas + "}}"));
+    events.add(sse("message_stop", "{\"type\":\"message_stop\"}"));
+    return List.copyOf(events);
+  }
+
+  private static Buffer sse(String event, String data) {
+    return Buffer.buffer("event: " + event + "\ndata: " + data + "\n\n");
   }
 }

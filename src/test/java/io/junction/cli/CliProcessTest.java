@@ -1,6 +1,7 @@
 package io.junction.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -132,6 +133,33 @@ class CliProcessTest {
     p.destroyForcibly(); // SIGKILL: no hook runs
     p.waitFor(30, TimeUnit.SECONDS);
     assertThat(logRows(db)).isEqualTo(sent);
+  }
+
+  /**
+   * A newcomer's first screen is Junction's own line: on JDK 24+ the JVM warns (on stderr, once)
+   * at the first {@code sun.misc.Unsafe} memory access, so serving requests must not make any.
+   */
+  @Test
+  void serveStartsAndAnswersWithoutJvmWarnings() throws Exception {
+    assumeTrue(Runtime.version().feature() >= 24, "the sun.misc.Unsafe warning exists from JDK 24 on; this JVM is "
+        + Runtime.version());
+    Path output = dir.resolve("quiet.out");
+    Process p = junction("serve", "--config", config("jdbc:sqlite:" + dir.resolve("quiet.db")).toString())
+        .redirectOutput(output.toFile()).start();
+    int port = 0;
+    for (int i = 0; i < 600 && port == 0; i++) {
+      Matcher m = LISTENING.matcher(Files.readString(output));
+      if (m.find()) port = Integer.parseInt(m.group(1));
+      else if (!p.isAlive()) throw new AssertionError("serve exited:\n" + Files.readString(output));
+      else Thread.sleep(100);
+    }
+    assertThat(port).as("listening within 60 s; output so far:\n%s", Files.readString(output)).isPositive();
+    sendEchoRequests(port, 20);
+    p.destroy();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String all = Files.readString(output);
+    assertThat(all.lines().findFirst().orElse("")).contains("Junction").contains("listening on");
+    assertThat(all).doesNotContain("WARNING");
   }
 
   private Path config(String storageUrl) throws IOException {
