@@ -67,6 +67,9 @@ public final class Junction {
 
   /** As {@link #create(GatewayConfig)}, with {@code env} as the process environment ({@code ${VAR}} keys, {@code OTEL_*}). */
   public static Junction create(GatewayConfig config, java.util.Map<String, String> env) {
+    // The tokenizer's vocabulary takes seconds to load: here, before serving, not on an event loop
+    // the first time a stream needs an estimate.
+    io.junction.protocol.TokenEstimator.count("warm up");
     Vertx vertx = Vertx.vertx(new VertxOptions());
     DataServices data;
     try {
