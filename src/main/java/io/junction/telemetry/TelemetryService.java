@@ -32,8 +32,8 @@ public final class TelemetryService implements TelemetrySink, AutoCloseable {
 
   @Override
   public void request(RequestEvent event) {
-    double cost = pricing.cost(event.provider(), event.model(), event.usage());
-    metrics.onRequest(event, cost);
+    Price.Cost cost = pricing.bill(event.provider(), event.model(), event.usage());
+    metrics.onRequest(event, cost.totalUsd());
     writer.offer(LogEntry.of(event, cost));
   }
 

@@ -59,7 +59,14 @@ final class AnthropicVocabulary {
     long cacheRead = u.path("cache_read_input_tokens").asLong(0);
     long cacheWrite = u.path("cache_creation_input_tokens").asLong(0);
     long input = u.path("input_tokens").asLong(0) + cacheRead + cacheWrite;
-    return new Usage(input, u.path("output_tokens").asLong(0), cacheRead, cacheWrite, 0);
+    return new Usage(input, u.path("output_tokens").asLong(0), cacheRead, cacheWrite, 0,
+        u.path("cache_creation").path("ephemeral_1h_input_tokens").asLong(0), tier(u));
+  }
+
+  /** Anthropic's {@code usage.service_tier}: "standard" is null, "priority" and "batch" are kept. */
+  static String tier(JsonNode u) {
+    String t = u.path("service_tier").asText(null);
+    return t == null || t.equals("standard") ? null : t;
   }
 
   /** Writes canonical usage in Anthropic's shape, taking cache tokens back out of {@code input_tokens}. */

@@ -257,8 +257,12 @@ public final class BedrockCodec implements UpstreamCodec {
     if (u == null || !u.isObject()) return Usage.ZERO;
     long cacheRead = u.path("cacheReadInputTokens").asLong(0);
     long cacheWrite = u.path("cacheWriteInputTokens").asLong(0);
+    long write1h = 0;
+    for (JsonNode d : u.path("cacheDetails")) {
+      if ("1h".equals(d.path("ttl").asText())) write1h += d.path("inputTokens").asLong(0);
+    }
     return new Usage(u.path("inputTokens").asLong(0) + cacheRead + cacheWrite, u.path("outputTokens").asLong(0),
-        cacheRead, cacheWrite, 0);
+        cacheRead, cacheWrite, 0, write1h, null);
   }
 
   /** Canonical usage in Bedrock's shape. */
