@@ -50,7 +50,7 @@ final class ConfigKeys {
   static final Set<String> TARGET = Set.of("provider", "model", "weight");
   static final Set<String> PRICE = Set.of("model", "input", "output", "cached_input", "cache_write");
 
-  static final List<String> TYPES = List.of("openai", "anthropic", "gemini", "cohere", "bedrock", "azure", "echo");
+  static final List<String> TYPES = List.of("openai", "anthropic", "gemini", "cohere", "bedrock", "azure", "vertex", "echo");
   static final List<String> STRATEGIES = List.of("fallback", "weighted", "round_robin", "least_latency", "lowest_cost");
 
   private static Set<String> union(Set<String> a, List<String> b) {
