@@ -28,6 +28,9 @@ final class ConfigKeys {
   enum ProviderOption {
     API_VERSION("api_version", false),            // azure
     REGION("region", false),                      // bedrock
+    PROJECT("project", false),                    // vertex (default: the service account's project)
+    LOCATION("location", false),                  // vertex (default: global)
+    PUBLISHER("publisher", false),                // vertex: google (Gemini) | anthropic (Claude)
     HEALTH_CHECK_INTERVAL_MS("health_check_interval_ms", true);
 
     final String key;
@@ -44,7 +47,8 @@ final class ConfigKeys {
 
   /** Provider keys the environment may supply when the file gives none (CONTRACT §2: file wins field by field). */
   static final List<String> ENV_MERGEABLE = List.of(
-      "api_keys", "base_url", "dispatch", "enabled", ProviderOption.API_VERSION.key, ProviderOption.REGION.key);
+      "api_keys", "base_url", "dispatch", "enabled", ProviderOption.API_VERSION.key, ProviderOption.REGION.key,
+      ProviderOption.PROJECT.key, ProviderOption.LOCATION.key);
 
   static final Set<String> VIRTUAL_MODEL = Set.of("name", "strategy", "targets", "sticky");
   static final Set<String> TARGET = Set.of("provider", "model", "weight");
