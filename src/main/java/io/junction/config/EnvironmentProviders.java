@@ -97,6 +97,8 @@ final class EnvironmentProviders {
 
     if (overlay.isEmpty()) return null;
     boolean registers = preset.keyOptional() ? baseUrl != null : !keys.isEmpty();
+    // Bedrock without keys signs with the AWS default chain (web identity, profiles, container): BEDROCK_ENABLED=true opts in.
+    if (preset.name().equals("bedrock") && "true".equalsIgnoreCase(String.valueOf(env.get(enabledVar)).trim())) registers = true;
     return new EnvProvider(preset.name(), overlay, registers && enabled, incomplete);
   }
 

@@ -101,6 +101,13 @@ class EnvironmentConfigTest {
   }
 
   @Test
+  void bedrockEnabledWithoutKeysUsesTheDefaultChain() {
+    ProviderConfig bedrock = provider(valid("", Map.of("BEDROCK_ENABLED", "true", "AWS_REGION", "us-west-2")), "bedrock");
+    assertThat(bedrock.apiKeys()).isEmpty();
+    assertThat(bedrock.option("region")).isEqualTo("us-west-2");
+  }
+
+  @Test
   void awsRegionAloneRegistersNothing() {
     assertThat(valid("", Map.of("AWS_REGION", "eu-west-1")).providers()).extracting(ProviderConfig::name)
         .containsExactly("echo");
