@@ -112,7 +112,12 @@ public final class BedrockCodec implements UpstreamCodec {
       case Part.Text t -> {
         // Bedrock rejects blank text blocks.
         if (t.text() != null && !t.text().isEmpty()) out.addObject().put("text", t.text());
-        if (t.cacheControl() != null) out.addObject().putObject("cachePoint").put("type", "default");
+        if (t.cacheControl() != null) {
+          // Anthropic's 1-hour TTL rides on Converse's cachePoint as ttl (Bedrock bills it as a 1h write).
+          ObjectNode point = out.addObject().putObject("cachePoint").put("type", "default");
+          String ttl = t.cacheControl().path("ttl").asText("");
+          if (ttl.equals("1h") || ttl.equals("5m")) point.put("ttl", ttl);
+        }
       }
       case Part.Image img -> out.addObject().set("image", image(img, path));
       case Part.ToolCall c -> {

@@ -159,6 +159,13 @@ class BedrockCodecTest {
   }
 
   @Test
+  void aOneHourCacheControlKeepsItsTtlOnTheCachePoint() throws Exception {
+    ChatRequest req = chat(Message.of(Role.USER, new Part.Text("question", json("{'type':'ephemeral','ttl':'1h'}"))));
+    assertThat(encode(req, CLAUDE).get("messages").get(0).get("content"))
+        .isEqualTo(json("[{'text':'question'},{'cachePoint':{'type':'default','ttl':'1h'}}]"));
+  }
+
+  @Test
   void decodesTextToolUseReasoningAndUsage() throws Exception {
     ChatResponse r = codec.decodeResponse(Buffer.buffer("""
         {"output":{"message":{"role":"assistant","content":[
