@@ -1,5 +1,7 @@
 package io.junction.protocol.bedrock;
 
+import io.junction.protocol.Reasoning;
+import io.junction.catalog.ModelLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -44,7 +46,8 @@ public final class BedrockCodec implements UpstreamCodec {
       if (!system.isEmpty()) body.set("system", system);
     }
     ObjectNode inference = Json.object();
-    if (req.maxTokens != null) inference.put("maxTokens", req.maxTokens);
+    Integer maxTokens = ModelLimits.maxTokens(req.maxTokens, upstreamModel);
+    if (maxTokens != null) inference.put("maxTokens", maxTokens);
     if (req.temperature != null) inference.put("temperature", req.temperature);
     if (req.topP != null) inference.put("topP", req.topP);
     if (!req.stop.isEmpty()) req.stop.forEach(inference.putArray("stopSequences")::add);
@@ -53,8 +56,9 @@ public final class BedrockCodec implements UpstreamCodec {
     ObjectNode additional = Json.object();
     if (isClaude(upstreamModel)) {
       if (req.topK != null) additional.put("top_k", req.topK);
-      if (req.reasoning != null && !"none".equals(req.reasoning.effort())) {
-        additional.putObject("thinking").put("type", "enabled").put("budget_tokens", req.reasoning.budgetOrDefault());
+      Reasoning reasoning = ModelLimits.reasoning(req.reasoning, upstreamModel);
+      if (reasoning != null && !"none".equals(reasoning.effort())) {
+        additional.putObject("thinking").put("type", "enabled").put("budget_tokens", reasoning.budgetOrDefault());
       }
     }
     if (!additional.isEmpty()) body.set("additionalModelRequestFields", additional);

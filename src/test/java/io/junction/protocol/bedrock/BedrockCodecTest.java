@@ -143,7 +143,7 @@ class BedrockCodecTest {
         Message.of(Role.USER, new Part.Text("more")));
     req.reasoning = new Reasoning(null, 4000, true);
     req.topK = 40;
-    JsonNode body = encode(req, "us." + CLAUDE);
+    JsonNode body = encode(req, "us.anthropic.claude-3-7-sonnet-20250219-v1:0"); // a Claude that thinks
     assertThat(body.get("additionalModelRequestFields")).isEqualTo(json("{'top_k':40,'thinking':{'type':'enabled','budget_tokens':4000}}"));
     assertThat(body.at("/messages/1/content")).isEqualTo(json("""
         [{'reasoningContent':{'reasoningText':{'text':'hmm','signature':'sig=='}}},
