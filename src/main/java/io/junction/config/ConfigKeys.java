@@ -31,7 +31,9 @@ final class ConfigKeys {
     PROJECT("project", false),                    // vertex (default: the service account's project)
     LOCATION("location", false),                  // vertex (default: global)
     PUBLISHER("publisher", false),                // vertex: google (Gemini) | anthropic (Claude)
-    HEALTH_CHECK_INTERVAL_MS("health_check_interval_ms", true);
+    HEALTH_CHECK_INTERVAL_MS("health_check_interval_ms", true),
+    MAX_CONNECTIONS("max_connections", true),         // connections to this upstream (CONTRACT §2)
+    MAX_RESPONSE_BYTES("max_response_bytes", true);   // largest non-stream answer read
 
     final String key;
     final boolean nonNegativeInteger;

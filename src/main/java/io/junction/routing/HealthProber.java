@@ -1,11 +1,9 @@
 package io.junction.routing;
 
 import io.junction.provider.KeyPool;
-import io.junction.provider.LocalProvider;
 import io.junction.provider.Provider;
 import io.junction.provider.ProviderRegistry;
 import io.junction.provider.UpstreamCall;
-import io.junction.provider.UpstreamClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashSet;
@@ -24,17 +22,23 @@ public final class HealthProber {
 
   private final Vertx vertx;
   private final ProviderRegistry registry;
-  private final UpstreamClient client;
+  private final Fetcher fetcher;
   private final HealthRegistry health;
   private final long tickMs;
   private final Map<String, Long> lastStarted = new ConcurrentHashMap<>();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private long timer = -1;
 
-  public HealthProber(Vertx vertx, ProviderRegistry registry, UpstreamClient client, HealthRegistry health, long tickMs) {
+  /** Sends a probe to a provider and completes with the answer's status (the request path's exchange, in production). */
+  @FunctionalInterface
+  public interface Fetcher {
+    Future<Integer> status(Provider p, UpstreamCall call);
+  }
+
+  public HealthProber(Vertx vertx, ProviderRegistry registry, Fetcher fetcher, HealthRegistry health, long tickMs) {
     this.vertx = vertx;
     this.registry = registry;
-    this.client = client;
+    this.fetcher = fetcher;
     this.health = health;
     this.tickMs = tickMs;
   }
@@ -51,7 +55,7 @@ public final class HealthProber {
     Set<String> probed = new HashSet<>();
     for (Provider p : registry.snapshot().providers()) {
       long interval = HealthRegistry.longOption(p.config, INTERVAL_OPTION, 0);
-      if (interval <= 0 || !p.config.enabled() || p.adapter instanceof LocalProvider) continue;
+      if (interval <= 0 || !p.config.enabled()) continue;
       probed.add(p.name());
       Long last = lastStarted.get(p.name());
       if ((last != null && now - last < interval) || !inFlight.add(p.name())) continue;
@@ -71,12 +75,11 @@ public final class HealthProber {
 
   /** One model-list call; null when there is no usable key to probe with (the pool already says why). */
   Future<HealthRegistry.Probe> probe(Provider p) {
-    int key = p.keys.next();
+    int key = p.keys.peek();
     if (key == KeyPool.NONE_USABLE) return Future.succeededFuture();
     UpstreamCall call = p.adapter.listModels(p.config, p.keys.key(key));
     long t0 = System.nanoTime();
-    return client.send(call, p.config, req -> {})
-        .compose(resp -> resp.body().map(body -> resp.statusCode()))
+    return fetcher.status(p, call)
         .transform(ar -> {
           long ms = (System.nanoTime() - t0) / 1_000_000;
           long at = System.currentTimeMillis();

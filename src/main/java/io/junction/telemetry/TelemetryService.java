@@ -4,25 +4,31 @@ import io.junction.store.LogEntry;
 import io.junction.store.RequestLogStore;
 
 /**
- * The {@link TelemetrySink} the request path reports to: prices each request, updates the
- * metrics, and queues its log row. Every call returns at once; the only I/O happens on the
+ * The {@link TelemetrySink} the request path reports to: updates the metrics and queues each
+ * request's log row. Every call returns at once; the only I/O happens on the
  * {@link RequestLogWriter}'s thread.
  */
 public final class TelemetryService implements TelemetrySink, AutoCloseable {
-  private final Pricing pricing;
   private final GatewayMetrics metrics;
   private final RequestLogWriter writer;
+  /** Prices the log row's cost breakdown; null logs the total alone. */
+  private final Pricing pricing;
 
-  public TelemetryService(Pricing pricing, GatewayMetrics metrics, RequestLogWriter writer) {
-    this.pricing = pricing;
+  public TelemetryService(GatewayMetrics metrics, RequestLogWriter writer) { this(metrics, writer, null); }
+
+  public TelemetryService(GatewayMetrics metrics, RequestLogWriter writer, Pricing pricing) {
     this.metrics = metrics;
     this.writer = writer;
+    this.pricing = pricing;
   }
 
   /** Logs to {@code logs} with the default queue size, batch size and linger. */
-  public static TelemetryService create(Pricing pricing, GatewayMetrics metrics, RequestLogStore logs) {
+  public static TelemetryService create(GatewayMetrics metrics, RequestLogStore logs) { return create(metrics, logs, null); }
+
+  /** Logs to {@code logs}, each row with its cost breakdown from {@code pricing}. */
+  public static TelemetryService create(GatewayMetrics metrics, RequestLogStore logs, Pricing pricing) {
     RequestLogWriter writer = new RequestLogWriter(rows -> logs.insert(rows).join(), metrics::onDropped);
-    return new TelemetryService(pricing, metrics, writer);
+    return new TelemetryService(metrics, writer, pricing);
   }
 
   @Override
@@ -32,12 +38,13 @@ public final class TelemetryService implements TelemetrySink, AutoCloseable {
 
   @Override
   public void request(RequestEvent event) {
-    Price.Cost cost = pricing.bill(event.provider(), event.model(), event.usage());
-    metrics.onRequest(event, cost.totalUsd());
-    writer.offer(LogEntry.of(event, cost));
+    metrics.onRequest(event, event.costUsd());
+    // The request path priced the total; the parts come from the same catalog. When they differ (a
+    // total the path set itself) the row keeps the path's total and no breakdown.
+    Price.Cost cost = pricing == null ? null : pricing.bill(event.provider(), event.model(), event.usage());
+    boolean same = cost != null && Math.abs(cost.totalUsd() - event.costUsd()) < 1e-12;
+    writer.offer(same ? LogEntry.of(event, cost) : LogEntry.of(event, event.costUsd()));
   }
-
-  public Pricing pricing() { return pricing; }
 
   public GatewayMetrics metrics() { return metrics; }
 

@@ -35,14 +35,14 @@ abstract class StoreContract {
 
   static LogEntry row(long time, String provider, String model, String keyId, int status, double cost) {
     RequestEvent e = new RequestEvent(time, "req-" + time, keyId, "openai", model, provider, model, false, status,
-        12_345, -1, new Usage(100, 20, 30, 0, 0), 1, status >= 400 ? "boom" : null);
+        12_345, -1, new Usage(100, 20, 30, 0, 0), 1, status >= 400 ? "boom" : null, cost);
     return LogEntry.of(e, cost);
   }
 
   @Test
   void logsRoundTripEveryField() {
     RequestEvent e = new RequestEvent(T0, "req-1", "vk_1", "anthropic", "smart", "openai", "gpt-4o", true, 200,
-        1_500_000, 250_000, new Usage(1000, 200, 300, 0, 0), 2, null);
+        1_500_000, 250_000, new Usage(1000, 200, 300, 0, 0), 2, null, 0.0123);
     store.logs.insert(List.of(LogEntry.of(e, 0.0123))).join();
 
     LogEntry got = store.logs.query(LogQuery.latest(10)).join().getFirst();
@@ -59,7 +59,7 @@ abstract class StoreContract {
   @Test
   void theCostBreakdownRoundTrips() {
     RequestEvent e = new RequestEvent(T0, "req-2", null, "anthropic", "claude-sonnet-4-5", "anthropic", "claude-sonnet-4-5",
-        false, 200, 1_000_000, -1, new Usage(62_000, 1_000, 50_000, 10_000, 400, 6_000, null), 1, null);
+        false, 200, 1_000_000, -1, new Usage(62_000, 1_000, 50_000, 10_000, 400, 6_000, null), 1, null, 0.087);
     io.junction.telemetry.Price.Cost cost = new io.junction.telemetry.Price.Cost(0.006, 0.015, 0.051, 0.015, "standard");
     store.logs.insert(List.of(LogEntry.of(e, cost))).join();
     LogEntry got = store.logs.query(LogQuery.latest(1)).join().getFirst();
