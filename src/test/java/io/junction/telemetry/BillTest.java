@@ -110,6 +110,36 @@ class BillTest {
     assertThat(PRICING.cost(provider, model, usage)).isEqualTo(cost.totalUsd());
   }
 
+  /** A streamed flex answer: the tier rides on the chunks, the usage on the last; both read paths bill it as flex. */
+  @org.junit.jupiter.api.Test
+  void aStreamedFlexAnswerIsBilledAtTheFlexPrice() {
+    String sse = """
+        data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"o4-mini","service_tier":"flex","choices":[{"index":0,"delta":{"role":"assistant","content":"hi"},"finish_reason":null}]}
+
+        data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"o4-mini","service_tier":"flex","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}
+
+        data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"o4-mini","service_tier":"flex","choices":[],"usage":{"prompt_tokens":10000,"completion_tokens":5000,"total_tokens":15000,"completion_tokens_details":{"reasoning_tokens":4000}}}
+
+        data: [DONE]
+
+        """;
+    var codec = Adapters.forType("openai").codec();
+    java.util.List<io.junction.protocol.StreamEvent> events = new java.util.ArrayList<>();
+    var decoder = codec.streamDecoder();
+    decoder.feed(Buffer.buffer(sse), events::add);
+    decoder.finish(events::add);
+    Usage decoded = events.stream().filter(e -> e instanceof io.junction.protocol.StreamEvent.UsageReport)
+        .map(e -> ((io.junction.protocol.StreamEvent.UsageReport) e).usage()).reduce(Usage.ZERO, Usage::merge);
+    var tap = codec.passthroughTap(true);
+    tap.relay(Buffer.buffer(sse));
+    tap.finish();
+    for (Usage u : new Usage[] {decoded, tap.usage()}) {
+      Price.Cost cost = PRICING.bill("openai", "o4-mini", u);
+      assertThat(cost.tier()).isEqualTo("flex");
+      assertThat(cost.totalUsd()).isCloseTo(0.0055 + 0.011, within(1e-12)); // as the non-streamed flex case
+    }
+  }
+
   private static Arguments bill(String family, String provider, String model, Usage usage,
       double input, double cacheRead, double cacheWrite, double output, String tier) {
     return Arguments.of(family, provider, model, usage, input, cacheRead, cacheWrite, output, tier);

@@ -107,6 +107,13 @@ final class OpenAiResponses {
     return new Usage(prompt, completion, cached, 0, reasoning);
   }
 
+  /** The usage of a stream chunk that carries one, with the chunk's {@code service_tier} (flex bills lower). */
+  public static Usage chunkUsage(JsonNode chunk) {
+    Usage u = usage(chunk.get("usage"));
+    String tier = chunk.hasNonNull("service_tier") ? tier(chunk.get("service_tier").asText()) : null;
+    return tier == null ? u : u.withTier(tier);
+  }
+
   /** OpenAI's {@code service_tier}: "default"/"auto" are the standard tier (null). */
   static String tier(String serviceTier) {
     return serviceTier == null || serviceTier.equals("default") || serviceTier.equals("auto") ? null : serviceTier;

@@ -100,7 +100,7 @@ final class OpenAiStreamTap implements StreamTap {
     if (sawUsage) {
       JsonNode n = data(b, from, to);
       if (n != null && n.path("usage").isObject()) {
-        usage = usage.merge(OpenAiResponses.usage(n.get("usage")));
+        usage = usage.merge(OpenAiResponses.chunkUsage(n));
         if (!clientWantsUsage && n.path("choices").isArray() && n.path("choices").isEmpty()) return false;
       }
     }
