@@ -76,6 +76,11 @@ final class AnthropicVocabulary {
     n.put("input_tokens", Math.max(0, u.inputTokens() - u.cacheReadTokens() - u.cacheWriteTokens()));
     n.put("cache_creation_input_tokens", u.cacheWriteTokens());
     n.put("cache_read_input_tokens", u.cacheReadTokens());
+    // The TTL split, when the upstream reported one (Claude Code prices 1-hour writes from it).
+    if (u.cacheWrite1hTokens() > 0) {
+      n.putObject("cache_creation").put("ephemeral_5m_input_tokens", u.cacheWrite5mTokens())
+          .put("ephemeral_1h_input_tokens", u.cacheWrite1hTokens());
+    }
     n.put("output_tokens", u.outputTokens());
     return n;
   }
