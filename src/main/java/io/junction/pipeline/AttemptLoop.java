@@ -83,6 +83,7 @@ final class AttemptLoop implements Stage {
       }
       Exchange x = exchange = Exchange.open(gw, p, upstreamCall);
       x.response().onComplete(ar -> {
+        if (ar.failed()) x.close(); // its deadline timer must not outlive it
         if (x != exchange) return; // abandoned (client gone)
         if (ar.failed()) failed(a, t0, x.failure(ar.cause()));
         else answered(a, t0, x, ar.result(), relayed);
