@@ -70,6 +70,8 @@ public final class AdminRoutes implements Consumer<Router> {
       admin(r.get(path), this::listProviders);
     }
     admin(r.get("/api/v1/providers/:name"), ctx -> send(ctx, 200, view(provider(ctx))));
+    admin(r.get("/api/v1/catalog"), ctx -> send(ctx, 200, io.junction.catalog.CatalogView.json(data.pricing(),
+        io.junction.catalog.ModelCatalog.shipped(), ctx.request().getParam("provider"), ctx.request().getParam("model"))));
     admin(r.post("/api/v1/providers/:name/test"), ctx -> respond(ctx, probe.test(provider(ctx))));
     admin(r.get("/api/v1/providers/:name/models"),
         ctx -> respond(ctx, probe.discover(provider(ctx), "true".equals(ctx.request().getParam("refresh")))));

@@ -73,7 +73,7 @@ public record DataServices(
       }
       limiter = redis;
     }
-    return new DataServices(store, pricing, metrics, TelemetryService.create(metrics, store, Tracing.fromEnvironment(env)),
+    return new DataServices(store, pricing, metrics, TelemetryService.create(metrics, store, Tracing.fromEnvironment(env), pricing),
         limiter, keys.start(), new KeyAuthenticator(config.masterKey(), keys, limiter, pricing, clock),
         new LogRetention(store.logs, config.logs().retentionDays(), clock).start());
   }

@@ -29,6 +29,9 @@ final class ConfigKeys {
   enum ProviderOption {
     API_VERSION("api_version", false),            // azure
     REGION("region", false),                      // bedrock
+    PROJECT("project", false),                    // vertex (default: the service account's project)
+    LOCATION("location", false),                  // vertex (default: global)
+    PUBLISHER("publisher", false),                // vertex: google (Gemini) | anthropic (Claude)
     HEALTH_CHECK_INTERVAL_MS("health_check_interval_ms", true),
     MAX_CONNECTIONS("max_connections", true),         // connections to this upstream (CONTRACT §2)
     MAX_RESPONSE_BYTES("max_response_bytes", true),   // largest non-stream answer read
@@ -48,13 +51,14 @@ final class ConfigKeys {
 
   /** Provider keys the environment may supply when the file gives none (CONTRACT §2: file wins field by field). */
   static final List<String> ENV_MERGEABLE = List.of(
-      "api_keys", "base_url", "dispatch", "enabled", ProviderOption.API_VERSION.key, ProviderOption.REGION.key);
+      "api_keys", "base_url", "dispatch", "enabled", ProviderOption.API_VERSION.key, ProviderOption.REGION.key,
+      ProviderOption.PROJECT.key, ProviderOption.LOCATION.key);
 
   static final Set<String> VIRTUAL_MODEL = Set.of("name", "strategy", "targets", "sticky");
   static final Set<String> TARGET = Set.of("provider", "model", "weight");
   static final Set<String> PRICE = Set.of("model", "input", "output", "cached_input", "cache_write");
 
-  static final List<String> TYPES = List.of("openai", "openai-responses", "anthropic", "gemini", "cohere", "bedrock", "azure", "echo");
+  static final List<String> TYPES = List.of("openai", "openai-responses", "anthropic", "gemini", "cohere", "bedrock", "azure", "vertex", "echo");
   static final List<String> STRATEGIES = List.of("fallback", "weighted", "round_robin", "least_latency", "lowest_cost");
 
   private static Set<String> union(Set<String> a, List<String> b) {

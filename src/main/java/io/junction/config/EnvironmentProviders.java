@@ -90,10 +90,15 @@ final class EnvironmentProviders {
       }
     } else if (preset.name().equals("bedrock")) {
       putIfSet(overlay, ConfigKeys.ProviderOption.REGION.key, env, firstSet(env, "AWS_REGION", "AWS_DEFAULT_REGION"));
+    } else if (preset.name().equals("vertex")) {
+      putIfSet(overlay, ConfigKeys.ProviderOption.PROJECT.key, env, "VERTEX_PROJECT");
+      putIfSet(overlay, ConfigKeys.ProviderOption.LOCATION.key, env, "VERTEX_LOCATION");
     }
 
     if (overlay.isEmpty()) return null;
     boolean registers = preset.keyOptional() ? baseUrl != null : !keys.isEmpty();
+    // Bedrock without keys signs with the AWS default chain (web identity, profiles, container): BEDROCK_ENABLED=true opts in.
+    if (preset.name().equals("bedrock") && "true".equalsIgnoreCase(String.valueOf(env.get(enabledVar)).trim())) registers = true;
     return new EnvProvider(preset.name(), overlay, registers && enabled, incomplete);
   }
 
@@ -110,6 +115,10 @@ final class EnvironmentProviders {
       String key = env.get("AWS_ACCESS_KEY_ID").trim() + ":" + env.get("AWS_SECRET_ACCESS_KEY").trim();
       if (isSet(env, "AWS_SESSION_TOKEN")) key += ":" + env.get("AWS_SESSION_TOKEN").trim();
       return List.of(key);
+    }
+    if (preset.name().equals("vertex")) {
+      // A service-account key is JSON (commas and all) or a path: one key, never split.
+      return isSet(env, preset.envKey()) ? List.of(env.get(preset.envKey()).trim()) : List.of();
     }
     String var = preset.name().equals("gemini")
         ? firstSet(env, preset.envKey(), "GOOGLE_API_KEY")

@@ -79,6 +79,11 @@ final class ProviderParser {
       if (dispatch == null) r.problem("dispatch", DISPATCH_VALUES);
     }
 
+    if ("vertex".equals(type) && r.has("publisher")) {
+      String publisher = r.string("publisher");
+      if (!"google".equals(publisher) && !"anthropic".equals(publisher)) r.problem("publisher", "must be google or anthropic");
+    }
+
     List<String> models = r.strings("models", false, ProviderParser::modelProblem);
 
     Map<String, String> headers = r.stringMap("headers");

@@ -13,6 +13,7 @@ public final class Adapters {
       "gemini", new GeminiAdapter(),
       "cohere", new CohereAdapter(),
       "bedrock", new BedrockAdapter(),
+      "vertex", VertexAdapter.GEMINI,
       "echo", new EchoAdapter());
 
   private Adapters() {}
@@ -21,6 +22,11 @@ public final class Adapters {
     ProviderAdapter a = BY_TYPE.get(type);
     if (a == null) throw new IllegalArgumentException("Unknown provider type '" + type + "'");
     return a;
+  }
+
+  /** The adapter for a configured provider: its type's, or for vertex its publisher's. */
+  public static ProviderAdapter forConfig(io.junction.config.ProviderConfig c) {
+    return "vertex".equals(c.type()) ? VertexAdapter.forPublisher(c.option("publisher")) : forType(c.type());
   }
 
   public static Set<String> types() { return BY_TYPE.keySet(); }

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Amazon Bedrock through the Converse API, SigV4-signed. Keys are
- * {@code ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]}; the region comes from option
+ * {@code ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]}; with none, the AWS default chain
+ * ({@link AwsCredentialChain}) supplies them; the region comes from option
  * {@code region} (default us-east-1). A configured base_url replaces the regional host for both
  * the runtime calls and the model list (tests point it at a mock).
  */
@@ -26,11 +27,18 @@ public final class BedrockAdapter implements ProviderAdapter {
 
   private final BedrockCodec codec = new BedrockCodec();
   private final Clock clock;
+  private final AwsCredentialChain chain;
 
-  public BedrockAdapter() { this(Clock.systemUTC()); }
+  public BedrockAdapter() { this(Clock.systemUTC(), AwsCredentialChain.defaultChain()); }
 
   /** {@code clock} stamps the signatures (tests fix it). */
-  public BedrockAdapter(Clock clock) { this.clock = clock; }
+  public BedrockAdapter(Clock clock) { this(clock, AwsCredentialChain.defaultChain()); }
+
+  /** {@code chain} serves providers configured without keys. */
+  BedrockAdapter(Clock clock, AwsCredentialChain chain) {
+    this.clock = clock;
+    this.chain = chain;
+  }
 
   @Override
   public String type() { return "bedrock"; }
@@ -70,7 +78,14 @@ public final class BedrockAdapter implements ProviderAdapter {
     return ids;
   }
 
+  /**
+   * Signs with the provider's key; a provider without keys signs just before sending with the
+   * default credential chain's (possibly refreshed) credentials.
+   */
   private UpstreamCall sign(UpstreamCall call, ProviderConfig provider, String apiKey) {
+    if (apiKey == null || apiKey.isEmpty()) {
+      return call.withLateAuth(c -> chain.credentials().map(creds -> AwsSigV4.sign(c, creds, region(provider), SERVICE, clock.instant())));
+    }
     return AwsSigV4.sign(call, AwsSigV4.Credentials.parse(apiKey), region(provider), SERVICE, clock.instant());
   }
 

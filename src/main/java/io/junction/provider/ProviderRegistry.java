@@ -55,7 +55,7 @@ public final class ProviderRegistry {
     return -1;
   }
 
-  private static Provider instantiate(ProviderConfig c) { return new Provider(c, Adapters.forType(c.type())); }
+  private static Provider instantiate(ProviderConfig c) { return new Provider(c, Adapters.forConfig(c)); }
 
   private static Snapshot build(List<Provider> providers, List<VirtualModelConfig> vms) {
     Map<String, Provider> byName = new LinkedHashMap<>();

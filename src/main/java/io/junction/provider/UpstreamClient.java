@@ -68,6 +68,8 @@ public final class UpstreamClient {
    */
   public Future<io.vertx.core.http.HttpClientResponse> send(UpstreamCall call, ProviderConfig config,
       java.util.function.Consumer<HttpClientRequest> onRequest) {
+    // Auth that needs I/O first (Vertex's OAuth token): awaited here, for every kind of call.
+    if (call.lateAuth() != null) return call.resolved().compose(ready -> send(ready, config, onRequest));
     if (config.headers() != null) config.headers().forEach((name, value) -> {
       if (!call.headers().contains(name)) call.headers().set(name, value);
     });

@@ -1,5 +1,7 @@
 package io.junction.routing;
 
+import io.junction.catalog.ModelCatalog;
+import io.junction.catalog.ModelInfo;
 import io.junction.config.DispatchMode;
 import io.junction.config.VirtualModelConfig;
 import io.junction.protocol.ErrorKind;
@@ -31,6 +33,7 @@ public final class ModelResolver {
   private final LatencyTracker latency;
   private final RetryPolicy policy;
   private final Map<String, RoutingStrategy> strategies;
+  private final ModelCatalog catalog = ModelCatalog.shipped();
 
   public ModelResolver(ProviderRegistry registry, Function<String, String> familyOf) {
     this(registry, familyOf, new HealthRegistry(registry), new LatencyTracker(), PriceLookup.UNKNOWN, RetryPolicy.DEFAULT);
@@ -69,10 +72,10 @@ public final class ModelResolver {
     List<Candidate> explicit = explicit(s, model);
     if (explicit != null) {
       if (explicit.isEmpty()) throw GatewayException.modelNotFound(model);
-      return explicit;
+      return capable(query, explicit);
     }
     VirtualModelConfig vm = s.virtualModels().get(model);
-    if (vm != null) return virtualModel(s, vm, query);
+    if (vm != null) return capable(query, virtualModel(s, vm, query));
     List<Candidate> matched = new ArrayList<>();
     for (Provider p : s.providers()) {
       if (!usable(p)) continue;
@@ -86,7 +89,7 @@ public final class ModelResolver {
       }
     }
     if (matched.isEmpty()) throw GatewayException.modelNotFound(model);
-    return dispatch(matched);
+    return capable(query, dispatch(matched));
   }
 
   private List<Candidate> virtualModel(ProviderRegistry.Snapshot s, VirtualModelConfig vm, RouteQuery query) {
@@ -105,6 +108,32 @@ public final class ModelResolver {
     List<Candidate> ordered = strategy.order(vm.name(), targets, query);
     boolean sticky = STICKY_USER.equals(vm.sticky()) && query.user() != null && !query.user().isEmpty();
     return sticky ? StickyUser.pin(query.user(), targets, ordered) : ordered;
+  }
+
+  /**
+   * The candidates whose model can take the request's images and tools, in order. A model the
+   * catalog does not know is kept; when the catalog rules every candidate out the request is a 400
+   * naming them, rather than an upstream error from each.
+   */
+  private List<Candidate> capable(RouteQuery q, List<Candidate> candidates) {
+    if (!q.needsImages() && !q.needsTools()) return candidates;
+    List<Candidate> able = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
+    for (Candidate c : candidates) {
+      Provider p = c.provider();
+      ModelInfo info = catalog.find(p.name(), c.upstreamModel())
+          .or(() -> p.config.preset() == null ? java.util.Optional.empty() : catalog.find(p.config.preset(), c.upstreamModel()))
+          .orElse(null);
+      boolean images = info == null || info.mayTakeImages();
+      boolean tools = info == null || info.mayTakeTools();
+      if ((!q.needsImages() || images) && (!q.needsTools() || tools)) able.add(c);
+      else refused.add(p.name() + "/" + c.upstreamModel() + " takes no " + (q.needsImages() && !images ? "images" : "tools"));
+    }
+    if (able.isEmpty()) {
+      throw new GatewayException(ErrorKind.INVALID_REQUEST, 400, "model_capability", "model",
+          "No provider for '" + q.model() + "' can take this request: " + String.join("; ", refused));
+    }
+    return able;
   }
 
   /** {@code provider/model} or {@code provider:model} naming a configured provider; null if not explicit. */

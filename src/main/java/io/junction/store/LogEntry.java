@@ -3,12 +3,15 @@ package io.junction.store;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.junction.protocol.Json;
 import io.junction.protocol.Usage;
+import io.junction.telemetry.Price;
 import io.junction.telemetry.RequestEvent;
 import java.time.Instant;
 
 /**
  * One row of request_logs. {@code id} is 0 before insertion; {@code ttftMs} is null for
- * non-streamed answers; {@code inputTokens} includes {@code cachedTokens} (see {@link Usage}).
+ * non-streamed answers; {@code inputTokens} includes {@code cachedTokens} and {@code cacheWriteTokens}
+ * (see {@link Usage}). {@code cost} is the bill part by part ({@code costUsd} its total); its tier
+ * is null when the model had no known price.
  */
 public record LogEntry(
     long id,
@@ -28,15 +31,35 @@ public record LogEntry(
     double costUsd,
     int attempts,
     String error,
-    boolean stream) implements TelemetryRow {
+    boolean stream,
+    long cacheWriteTokens,
+    long reasoningTokens,
+    Price.Cost cost) implements TelemetryRow {
+
+  /** A row without the cost breakdown (cost_usd only). */
+  public LogEntry(long id, long timeMs, String requestId, String keyId, String inboundProtocol, String provider,
+      String model, String requestedModel, int status, long latencyMs, Long ttftMs, long inputTokens,
+      long outputTokens, long cachedTokens, double costUsd, int attempts, String error, boolean stream) {
+    this(id, timeMs, requestId, keyId, inboundProtocol, provider, model, requestedModel, status, latencyMs, ttftMs,
+        inputTokens, outputTokens, cachedTokens, costUsd, attempts, error, stream, 0, 0, Price.Cost.ZERO);
+  }
 
   /** The row to insert for a finished request whose cost was priced at {@code costUsd}. */
   public static LogEntry of(RequestEvent e, double costUsd) {
+    LogEntry full = of(e, Price.Cost.ZERO);
+    return new LogEntry(full.id, full.timeMs, full.requestId, full.keyId, full.inboundProtocol, full.provider, full.model,
+        full.requestedModel, full.status, full.latencyMs, full.ttftMs, full.inputTokens, full.outputTokens,
+        full.cachedTokens, costUsd, full.attempts, full.error, full.stream);
+  }
+
+  /** The row to insert for a finished request billed as {@code cost}. */
+  public static LogEntry of(RequestEvent e, Price.Cost cost) {
     Usage u = e.usage() == null ? Usage.ZERO : e.usage();
     return new LogEntry(0, e.timestampMillis(), e.requestId(), e.keyId(), e.inboundProtocol(), e.provider(),
         e.model(), e.requestedModel(), e.status(), e.latencyMicros() / 1000,
         e.ttftMicros() < 0 ? null : e.ttftMicros() / 1000, u.inputTokens(), u.outputTokens(),
-        u.cacheReadTokens(), costUsd, e.attempts(), e.error(), e.stream());
+        u.cacheReadTokens(), cost.totalUsd(), e.attempts(), e.error(), e.stream(), u.cacheWriteTokens(),
+        u.reasoningTokens(), cost);
   }
 
   /** The management API's shape (CONTRACT §6): snake_case, {@code time} as an ISO-8601 instant. */
@@ -60,6 +83,14 @@ public record LogEntry(
     n.put("attempts", attempts);
     n.put("error", error);
     n.put("stream", stream);
+    n.put("cache_write_tokens", cacheWriteTokens);
+    n.put("reasoning_tokens", reasoningTokens);
+    ObjectNode c = n.putObject("cost_breakdown");
+    c.put("input_usd", cost.inputUsd());
+    c.put("cache_read_usd", cost.cacheReadUsd());
+    c.put("cache_write_usd", cost.cacheWriteUsd());
+    c.put("output_usd", cost.outputUsd());
+    c.put("tier", cost.tier());
     return n;
   }
 }

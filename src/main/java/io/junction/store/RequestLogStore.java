@@ -1,5 +1,6 @@
 package io.junction.store;
 
+import io.junction.telemetry.Price;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,8 +17,10 @@ import java.util.concurrent.CompletableFuture;
 public final class RequestLogStore {
   private static final String COLUMNS = "time_ms, request_id, key_id, inbound_protocol, provider, model, "
       + "requested_model, status, latency_ms, ttft_ms, input_tokens, output_tokens, cached_tokens, cost_usd, "
-      + "attempts, error, stream";
-  private static final String INSERT = "INSERT INTO request_logs (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+      + "attempts, error, stream, cache_write_tokens, reasoning_tokens, input_cost_usd, cache_read_cost_usd, "
+      + "cache_write_cost_usd, output_cost_usd, price_tier";
+  private static final String INSERT = "INSERT INTO request_logs (" + COLUMNS + ") VALUES ("
+      + "?,".repeat(COLUMNS.split(",").length - 1) + "?)";
 
   /** Clock slack when matching attempts to their request by time. */
   private static final long ATTEMPT_SLACK_MS = 1_000;
@@ -51,6 +54,13 @@ public final class RequestLogStore {
           ps.setInt(++i, r.attempts());
           ps.setString(++i, r.error());
           ps.setBoolean(++i, r.stream());
+          ps.setLong(++i, r.cacheWriteTokens());
+          ps.setLong(++i, r.reasoningTokens());
+          ps.setDouble(++i, r.cost().inputUsd());
+          ps.setDouble(++i, r.cost().cacheReadUsd());
+          ps.setDouble(++i, r.cost().cacheWriteUsd());
+          ps.setDouble(++i, r.cost().outputUsd());
+          ps.setString(++i, r.cost().tier());
           ps.addBatch();
         }
         ps.executeBatch();
@@ -205,7 +215,10 @@ public final class RequestLogStore {
         rs.getString("inbound_protocol"), rs.getString("provider"), rs.getString("model"),
         rs.getString("requested_model"), rs.getInt("status"), rs.getLong("latency_ms"), ttftMs,
         rs.getLong("input_tokens"), rs.getLong("output_tokens"), rs.getLong("cached_tokens"),
-        rs.getDouble("cost_usd"), rs.getInt("attempts"), rs.getString("error"), rs.getBoolean("stream"));
+        rs.getDouble("cost_usd"), rs.getInt("attempts"), rs.getString("error"), rs.getBoolean("stream"),
+        rs.getLong("cache_write_tokens"), rs.getLong("reasoning_tokens"),
+        new Price.Cost(rs.getDouble("input_cost_usd"), rs.getDouble("cache_read_cost_usd"),
+            rs.getDouble("cache_write_cost_usd"), rs.getDouble("output_cost_usd"), rs.getString("price_tier")));
   }
 
   /** A WHERE clause built from optional filters: a null value leaves its condition out. */

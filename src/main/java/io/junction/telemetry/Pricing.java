@@ -1,6 +1,7 @@
 package io.junction.telemetry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.junction.catalog.ModelNames;
 import io.junction.config.PriceConfig;
 import io.junction.protocol.Json;
 import io.junction.protocol.Usage;
@@ -12,47 +13,37 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * Model prices: the catalog shipped as {@code pricing.json} with the config's {@code pricing:}
- * entries on top. Names are matched case-insensitively, most specific first:
- * <ol>
- *   <li>{@code provider/model} exactly (a provider's own price for a model others serve too),
- *   <li>{@code model} exactly,
- *   <li>the longest catalog name that is a prefix of {@code provider/model}, then of {@code model},
- *       ending at a separator ({@code - _ : @ .}) — so dated snapshots such as
- *       {@code gpt-4o-2024-08-06} price as {@code gpt-4o}, but {@code gpt-4o2} matches nothing.
- * </ol>
- * Bedrock cross-region inference ids ({@code us.anthropic.claude-…}) are also tried without the
- * region prefix. Unknown models cost 0.
+ * entries on top, names resolved by {@link ModelNames}. Unknown models cost 0.
  */
 public final class Pricing {
-  private static final Pattern BEDROCK_REGION = Pattern.compile("^(us|eu|apac|us-gov|global)\\.(?=[a-z])");
-  private static final int MEMO_LIMIT = 10_000;
+  /** What follows a model name in a dated or versioned snapshot of it: -2024-08-06, -20250929-v1:0, @20250929, -latest. */
+  private static final Pattern SNAPSHOT =
+      Pattern.compile("[-@](\\d{8}|\\d{4}-\\d{2}-\\d{2}|\\d{4}|latest)(-v\\d+(:\\d+)?)?|-v\\d+(:\\d+)?");
 
-  private final Map<String, Price> prices;
+  private final ModelNames<Price> prices;
   private final String checked;
-  /** Resolved lookups, because prefix search walks the whole catalog; cleared if it grows past MEMO_LIMIT. */
-  private final Map<String, Optional<Price>> memo = new ConcurrentHashMap<>();
 
   public Pricing(Map<String, Price> prices, String checked) {
-    Map<String, Price> lower = new HashMap<>();
-    prices.forEach((name, price) -> lower.put(name.toLowerCase(Locale.ROOT), price));
-    this.prices = Map.copyOf(lower);
+    this.prices = new ModelNames<>(prices);
     this.checked = checked;
   }
 
   /** The shipped catalog with {@code overrides} (config {@code pricing:}) replacing or adding entries. */
   public static Pricing load(List<PriceConfig> overrides) {
     Pricing catalog = catalog();
-    Map<String, Price> merged = new HashMap<>(catalog.prices);
+    Map<String, Price> merged = new HashMap<>(catalog.prices.all());
     for (int i = 0; i < overrides.size(); i++) {
       PriceConfig o = overrides.get(i);
       if (o.model() == null || o.model().isBlank()) throw new IllegalArgumentException("pricing[" + i + "].model is required");
+      String name = o.model().toLowerCase(Locale.ROOT);
+      // An override of gpt-4o also prices its dated snapshots, which the catalog may list on their own.
+      merged.keySet().removeIf(known -> known.startsWith(name) && SNAPSHOT.matcher(known.substring(name.length())).matches());
       try {
-        merged.put(o.model().toLowerCase(Locale.ROOT), Price.of(o.input(), o.output(), o.cachedInput(), o.cacheWrite()));
+        merged.put(name, Price.of(o.input(), o.output(), o.cachedInput(), o.cacheWrite()));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("pricing[" + i + "]." + e.getMessage(), e);
       }
@@ -67,10 +58,8 @@ public final class Pricing {
       JsonNode root = Json.MAPPER.readTree(in);
       Map<String, Price> prices = new HashMap<>();
       root.get("models").properties().forEach(e -> {
-        JsonNode p = e.getValue();
         try {
-          prices.put(e.getKey(), Price.of(p.get("input").asDouble(), p.get("output").asDouble(),
-              optional(p, "cached_input"), optional(p, "cache_write")));
+          prices.put(e.getKey(), parse(e.getValue()));
         } catch (RuntimeException ex) {
           throw new IllegalStateException("pricing.json: bad entry '" + e.getKey() + "': " + ex.getMessage(), ex);
         }
@@ -81,6 +70,34 @@ public final class Pricing {
     }
   }
 
+  /**
+   * One catalog entry: the flat price plus, where the entry has them, the 1-hour cache write,
+   * a reasoning price, the long-context tier and the batch/flex tier (see pricing.json's note).
+   */
+  static Price parse(JsonNode p) {
+    double input = required(p, "input");
+    double output = required(p, "output");
+    Double cachedInput = optional(p, "cached_input");
+    Double cacheWrite = optional(p, "cache_write");
+    Double cacheWrite1h = optional(p, "cache_write_1h");
+    Double reasoning = optional(p, "reasoning");
+    JsonNode lc = p.get("long_context");
+    JsonNode batch = p.get("batch");
+    double read = cachedInput == null ? input : cachedInput;
+    double write = cacheWrite == null ? input : cacheWrite;
+    return new Price(input, output, read, write, cacheWrite1h == null ? write : cacheWrite1h,
+        reasoning == null ? output : reasoning,
+        lc == null ? 0 : lc.path("above").asLong(0),
+        lc == null ? null : parse(lc),
+        batch == null ? null : parse(batch));
+  }
+
+  private static double required(JsonNode p, String field) {
+    JsonNode v = p.get(field);
+    if (v == null || !v.isNumber()) throw new IllegalArgumentException(field + " must be a number");
+    return v.asDouble();
+  }
+
   /** When the shipped prices were last checked against the providers' pages (ISO date). */
   public String checked() { return checked; }
 
@@ -88,51 +105,20 @@ public final class Pricing {
 
   /** USD for {@code usage} on {@code provider}'s {@code model}; 0 when the model has no known price. */
   public double cost(String provider, String model, Usage usage) {
-    if (usage == null) return 0;
-    return find(provider, model)
-        .map(p -> p.cost(usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(), usage.cacheWriteTokens()))
-        .orElse(0.0);
+    return bill(provider, model, usage).totalUsd();
   }
 
-  /** The price for {@code model} as served by {@code provider} (which may be null). */
-  public Optional<Price> find(String provider, String model) {
-    if (model == null || model.isBlank()) return Optional.empty();
-    String key = (provider == null ? "" : provider) + '\u0000' + model;
-    Optional<Price> hit = memo.get(key);
-    if (hit != null) return hit;
-    if (memo.size() >= MEMO_LIMIT) memo.clear();
-    Optional<Price> found = resolve(provider, model.toLowerCase(Locale.ROOT));
-    memo.put(key, found);
-    return found;
+  /** The bill for {@code usage} part by part; {@link Price.Cost#ZERO} (tier null) when the model has no known price. */
+  public Price.Cost bill(String provider, String model, Usage usage) {
+    if (usage == null) return Price.Cost.ZERO;
+    return find(provider, model).map(p -> p.bill(usage)).orElse(Price.Cost.ZERO);
   }
 
-  private Optional<Price> resolve(String provider, String model) {
-    String qualified = provider == null ? null : provider.toLowerCase(Locale.ROOT) + "/" + model;
-    String unregioned = BEDROCK_REGION.matcher(model).replaceFirst("");
-    for (String name : new String[] {qualified, model, unregioned}) {
-      if (name != null && prices.containsKey(name)) return Optional.of(prices.get(name));
-    }
-    for (String name : new String[] {qualified, model, unregioned}) {
-      Price p = name == null ? null : longestPrefix(name);
-      if (p != null) return Optional.of(p);
-    }
-    return Optional.empty();
-  }
+  /** The price for {@code model} as served by {@code provider} (which may be null); see {@link ModelNames}. */
+  public Optional<Price> find(String provider, String model) { return prices.find(provider, model); }
 
-  private Price longestPrefix(String name) {
-    String best = null;
-    for (String known : prices.keySet()) {
-      if (name.length() > known.length() && name.startsWith(known) && isSeparator(name.charAt(known.length()))
-          && (best == null || known.length() > best.length())) {
-        best = known;
-      }
-    }
-    return best == null ? null : prices.get(best);
-  }
-
-  private static boolean isSeparator(char c) {
-    return c == '-' || c == '_' || c == ':' || c == '@' || c == '.';
-  }
+  /** Every catalog entry by lower-case name. */
+  public Map<String, Price> all() { return prices.all(); }
 
   private static Double optional(JsonNode p, String field) {
     JsonNode v = p.get(field);

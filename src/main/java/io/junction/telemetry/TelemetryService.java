@@ -20,22 +20,26 @@ public final class TelemetryService implements TelemetrySink, AutoCloseable {
   private final GatewayMetrics metrics;
   private final RequestLogWriter<TelemetryRow> writer;
   private final Tracing tracing;
+  /** Prices the log row's cost breakdown; null logs the total alone. */
+  private final Pricing pricing;
 
-  public TelemetryService(GatewayMetrics metrics, RequestLogWriter<TelemetryRow> writer, Tracing tracing) {
+  public TelemetryService(GatewayMetrics metrics, RequestLogWriter<TelemetryRow> writer, Tracing tracing, Pricing pricing) {
     this.metrics = metrics;
     this.writer = writer;
     this.tracing = tracing;
+    this.pricing = pricing;
   }
 
   /** Logs to {@code store} with the default queue size, batch size and linger; no traces. */
   public static TelemetryService create(GatewayMetrics metrics, Store store) {
-    return create(metrics, store, Tracing.NOOP);
+    return create(metrics, store, Tracing.NOOP, null);
   }
 
-  public static TelemetryService create(GatewayMetrics metrics, Store store, Tracing tracing) {
+  /** Logs to {@code store}, each row with its cost breakdown from {@code pricing} (null: the total alone). */
+  public static TelemetryService create(GatewayMetrics metrics, Store store, Tracing tracing, Pricing pricing) {
     UsageRollups rollups = new UsageRollups(store.usage);
     RequestLogWriter<TelemetryRow> writer = new RequestLogWriter<>(rows -> write(store, rollups, rows), metrics::onDropped);
-    return new TelemetryService(metrics, writer, tracing);
+    return new TelemetryService(metrics, writer, tracing, pricing);
   }
 
   /** One batch, on the writer thread: log rows, attempt rows, then the rollups of the log rows. */
@@ -65,7 +69,11 @@ public final class TelemetryService implements TelemetrySink, AutoCloseable {
   @Override
   public void request(RequestEvent event) {
     metrics.onRequest(event, event.costUsd());
-    writer.offer(LogEntry.of(event, event.costUsd()));
+    // The request path priced the total; the parts come from the same catalog. When they differ (a
+    // total the path set itself) the row keeps the path's total and no breakdown.
+    Price.Cost cost = pricing == null ? null : pricing.bill(event.provider(), event.model(), event.usage());
+    boolean same = cost != null && Math.abs(cost.totalUsd() - event.costUsd()) < 1e-12;
+    writer.offer(same ? LogEntry.of(event, cost) : LogEntry.of(event, event.costUsd()));
   }
 
   @Override

@@ -374,12 +374,13 @@ class ConfigLoaderTest {
           - {name: d, type: anthropic, preset: groq}
           - {name: e, type: azure}
         """, NO_ENV)).containsExactly(
-        "providers[0].type: must be one of openai, openai-responses, anthropic, gemini, cohere, bedrock, azure, echo",
+        "providers[0].type: must be one of openai, openai-responses, anthropic, gemini, cohere, bedrock, azure, vertex, echo",
         "providers[1].preset: unknown preset 'nosuch'; known: openai, anthropic, gemini, cohere, azure, bedrock, "
-            + "groq, together, mistral, deepseek, xai, openrouter, fireworks, cerebras, perplexity, ollama, lmstudio, "
-            + "vllm, litellm",
+            + "groq, together, mistral, deepseek, xai, openrouter, fireworks, cerebras, perplexity, vertex, sambanova, "
+            + "deepinfra, nebius, novita, hyperbolic, moonshot, zhipu, dashscope, huggingface, nvidia, baseten, github, "
+            + "ollama, lmstudio, vllm, litellm",
         "providers[2].type: required unless a preset is given; one of openai, openai-responses, anthropic, gemini, cohere, bedrock, "
-            + "azure, echo",
+            + "azure, vertex, echo",
         "providers[3].type: preset groq is served by type openai; leave type out or use openai",
         "providers[4].base_url: required for type azure (the resource endpoint, https://<resource>.openai.azure.com)");
   }

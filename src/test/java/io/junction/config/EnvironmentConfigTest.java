@@ -84,9 +84,27 @@ class EnvironmentConfigTest {
   }
 
   @Test
+  void vertexFromAServiceAccountKeyThatIsNeverSplitAtCommas() {
+    String json = "{\"type\":\"service_account\",\"project_id\":\"p\",\"client_email\":\"a@p.iam.gserviceaccount.com\"}";
+    GatewayConfig c = valid("", Map.of("VERTEX_CREDENTIALS", json, "VERTEX_PROJECT", "proj-9", "VERTEX_LOCATION", "us-east5"));
+    ProviderConfig vertex = provider(c, "vertex");
+    assertThat(vertex.type()).isEqualTo("vertex");
+    assertThat(vertex.apiKeys()).containsExactly(json);
+    assertThat(vertex.option("project")).isEqualTo("proj-9");
+    assertThat(vertex.option("location")).isEqualTo("us-east5");
+  }
+
+  @Test
   void halfOfTheAwsPairIsAnError() {
     assertThat(errors("", Map.of("AWS_ACCESS_KEY_ID", "AKID")))
         .containsExactly("AWS_SECRET_ACCESS_KEY: must be set together with AWS_ACCESS_KEY_ID");
+  }
+
+  @Test
+  void bedrockEnabledWithoutKeysUsesTheDefaultChain() {
+    ProviderConfig bedrock = provider(valid("", Map.of("BEDROCK_ENABLED", "true", "AWS_REGION", "us-west-2")), "bedrock");
+    assertThat(bedrock.apiKeys()).isEmpty();
+    assertThat(bedrock.option("region")).isEqualTo("us-west-2");
   }
 
   @Test

@@ -16,7 +16,7 @@ class ExampleConfigTest {
     assertThat(r.errors()).isEmpty();
     GatewayConfig c = r.config();
     assertThat(c.providers()).extracting(ProviderConfig::name)
-        .containsExactly("openai", "anthropic", "fast", "local", "azure-eu", "aws");
+        .containsExactly("openai", "anthropic", "fast", "local", "azure-eu", "aws", "vertex-claude");
     assertThat(c.providers().get(3).dispatch()).isEqualTo(DispatchMode.OFF);
     assertThat(c.models()).extracting(VirtualModelConfig::name).containsExactly("smart", "chat");
     assertThat(c.pricing()).hasSize(3);

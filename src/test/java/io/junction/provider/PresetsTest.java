@@ -10,7 +10,10 @@ class PresetsTest {
   void loadsEveryShippedPresetWithItsDefaults() {
     assertThat(Presets.all()).extracting(Preset::name).containsExactly(
         "openai", "anthropic", "gemini", "cohere", "azure", "bedrock", "groq", "together", "mistral", "deepseek",
-        "xai", "openrouter", "fireworks", "cerebras", "perplexity", "ollama", "lmstudio", "vllm", "litellm");
+        "xai", "openrouter", "fireworks", "cerebras", "perplexity", "vertex", "sambanova", "deepinfra", "nebius", "novita",
+        "hyperbolic", "moonshot", "zhipu", "dashscope", "huggingface", "nvidia", "baseten", "github",
+        "ollama", "lmstudio", "vllm", "litellm");
+    assertThat(Presets.all()).hasSizeGreaterThanOrEqualTo(30);
     assertThat(Presets.get("groq")).isEqualTo(new Preset("groq", "openai", "https://api.groq.com/openai/v1",
         "bearer", "cloud", java.util.List.of(), "GROQ_API_KEY", false));
     assertThat(Presets.get("anthropic").baseUrl()).isEqualTo("https://api.anthropic.com");
@@ -27,7 +30,7 @@ class PresetsTest {
   @Test
   void everyPresetIsServedByAKnownAdapterType() {
     assertThat(Presets.all()).allSatisfy(p -> {
-      assertThat(p.type()).isIn("openai", "anthropic", "gemini", "cohere", "azure", "bedrock");
+      assertThat(p.type()).isIn("openai", "anthropic", "gemini", "cohere", "azure", "bedrock", "vertex");
       assertThat(p.category()).isIn("cloud", "local", "aggregator");
       assertThat(p.envKey()).isNotBlank();
     });

@@ -57,6 +57,22 @@ abstract class StoreContract {
   }
 
   @Test
+  void theCostBreakdownRoundTrips() {
+    RequestEvent e = new RequestEvent(T0, "req-2", null, "anthropic", "claude-sonnet-4-5", "anthropic", "claude-sonnet-4-5",
+        false, 200, 1_000_000, -1, new Usage(62_000, 1_000, 50_000, 10_000, 400, 6_000, null), 1, null, 0.087);
+    io.junction.telemetry.Price.Cost cost = new io.junction.telemetry.Price.Cost(0.006, 0.015, 0.051, 0.015, "standard");
+    store.logs.insert(List.of(LogEntry.of(e, cost))).join();
+    LogEntry got = store.logs.query(LogQuery.latest(1)).join().getFirst();
+    assertThat(got.cost()).isEqualTo(cost);
+    assertThat(got.costUsd()).isEqualTo(cost.totalUsd());
+    assertThat(got.cacheWriteTokens()).isEqualTo(10_000);
+    assertThat(got.reasoningTokens()).isEqualTo(400);
+    JsonNode breakdown = got.toJson().get("cost_breakdown");
+    assertThat(breakdown.get("cache_write_usd").asDouble()).isEqualTo(0.051);
+    assertThat(breakdown.get("tier").asText()).isEqualTo("standard");
+  }
+
+  @Test
   void nonStreamedRowsKeepTtftNull() {
     store.logs.insert(List.of(row(T0, "openai", "gpt-4o", null, 500, 0))).join();
     LogEntry got = store.logs.query(LogQuery.latest(1)).join().getFirst();

@@ -59,9 +59,9 @@ class PricingTest {
   @Test
   void costBillsCachedAndCacheWriteTokensSeparatelyFromPlainInput() {
     // claude-sonnet-4-5: 3 input, 0.30 cache read, 3.75 cache write, 15 output per 1M.
-    // 1M input of which 200k cache reads and 100k cache writes; 500k output.
-    Usage usage = new Usage(1_000_000, 500_000, 200_000, 100_000, 0);
-    double expected = 0.7 * 3 + 0.2 * 0.30 + 0.1 * 3.75 + 0.5 * 15;
+    // 100k input of which 20k cache reads and 10k cache writes; 50k output (under the 200k long-context tier).
+    Usage usage = new Usage(100_000, 50_000, 20_000, 10_000, 0);
+    double expected = 0.07 * 3 + 0.02 * 0.30 + 0.01 * 3.75 + 0.05 * 15;
     assertThat(catalog.cost("anthropic", "claude-sonnet-4-5", usage)).isCloseTo(expected, within(1e-9));
 
     // No cache prices: cached tokens bill as plain input.
@@ -77,7 +77,10 @@ class PricingTest {
     assertThat(p.find("openai", "gpt-4o-2024-08-06").orElseThrow()).isEqualTo(new Price(1, 2, 1, 1));
     assertThat(p.cost("local", "my-finetune", new Usage(2_000_000, 1_000_000, 1_000_000, 0, 0)))
         .isCloseTo(1 * 0.5 + 1 * 0.05 + 1 * 1.5, within(1e-9));
-    assertThat(p.size()).isEqualTo(catalog.size() + 1);
+    assertThat(p.find("openai", "gpt-4o-2024-05-13").orElseThrow()).as("catalog snapshots of an overridden model go too")
+        .isEqualTo(new Price(1, 2, 1, 1));
+    assertThat(p.find("openai", "gpt-4o-mini").orElseThrow().input()).as("another model is no snapshot").isEqualTo(0.15);
+    assertThat(p.size()).isEqualTo(catalog.size() + 1 - 3); // gpt-4o-2024-05-13, -08-06, -11-20 folded into gpt-4o
   }
 
   @Test

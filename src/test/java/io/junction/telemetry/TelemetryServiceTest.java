@@ -56,6 +56,31 @@ class TelemetryServiceTest {
   }
 
   @Test
+  void eachRowKeepsItsBillPartByPart() {
+    Pricing pricing = Pricing.catalog();
+    TelemetryService sink = TelemetryService.create(metrics, store, io.junction.telemetry.Tracing.NOOP, pricing);
+    // claude-sonnet-4-5: 2000 in, 50000 cache reads, 4000 5m + 6000 1h writes, 1000 out (BillTest works it out).
+    Usage usage = new Usage(62_000, 1_000, 50_000, 10_000, 0, 6_000, null);
+    sink.request(new RequestEvent(1_000L, "req-bill", null, "anthropic", "claude-sonnet-4-5", "anthropic",
+        "claude-sonnet-4-5-20250929", false, 200, 1_000, -1, usage, 1, null,
+        pricing.cost("anthropic", "claude-sonnet-4-5-20250929", usage)));
+    // A total the request path set itself (not the catalog's) is logged as it is, without parts.
+    sink.request(new RequestEvent(2_000L, "req-own", null, "openai", "gpt-4o", "openai", "gpt-4o", false, 200, 1_000, -1,
+        new Usage(1_000, 1_000), 1, null, 0.5));
+    sink.close();
+
+    List<LogEntry> rows = store.logs.query(LogQuery.latest(10)).join();
+    LogEntry own = rows.get(0);
+    LogEntry billed = rows.get(1);
+    assertThat(billed.cost()).isEqualTo(new Price.Cost(0.006, 0.015, 0.051, 0.015, "standard"));
+    assertThat(billed.cost().inputUsd()).isCloseTo(0.006, within(1e-12));
+    assertThat(billed.costUsd()).isCloseTo(0.087, within(1e-12));
+    assertThat(billed.cacheWriteTokens()).isEqualTo(10_000);
+    assertThat(own.costUsd()).isEqualTo(0.5);
+    assertThat(own.cost().tier()).isNull();
+  }
+
+  @Test
   void retentionPrunesOnlyRowsOlderThanTheWindowAndZeroKeepsAll() {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-21T00:00:00Z"));
     long now = clock.millis();

@@ -136,7 +136,11 @@ public final class MockOpenAiServer implements AutoCloseable {
                 + "{\"id\":\"gpt-4o-mini\",\"object\":\"model\",\"created\":1,\"owned_by\":\"openai\"}]}");
         case "/v1/embeddings" -> embeddings(req.response(), body);
         case "/v1/chat/completions" -> chat(req.response(), body);
-        default -> error(req.response(), 404, "Unknown path " + req.path());
+        // Presets keep their own path under the mock's origin (DeepInfra's /v1/openai, GitHub's /inference).
+        default -> {
+          if (req.path().endsWith("/chat/completions")) chat(req.response(), body);
+          else error(req.response(), 404, "Unknown path " + req.path());
+        }
       }
     });
   }

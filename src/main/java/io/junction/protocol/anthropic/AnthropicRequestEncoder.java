@@ -1,5 +1,6 @@
 package io.junction.protocol.anthropic;
 
+import io.junction.catalog.ModelLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -54,12 +55,18 @@ final class AnthropicRequestEncoder {
   static ObjectNode encodeMessages(ChatRequest req, String model) {
     if (req.n != null && req.n > 1) throw GatewayException.invalid("n", "Anthropic models return one choice; 'n' must be 1");
     ObjectNode body = encodeCountTokens(req, model);
-    int maxTokens = req.maxTokens != null ? req.maxTokens : defaultMaxTokens(model);
+    int maxTokens = req.maxTokens != null ? ModelLimits.maxTokens(req.maxTokens, model) : defaultMaxTokens(model);
     JsonNode thinking = body.get("thinking");
     if (thinking != null) {
       // max_tokens includes thinking and must exceed the budget: the client's limit is kept for the visible answer.
       int budget = thinking.get("budget_tokens").asInt();
       if (maxTokens <= budget) maxTokens = budget + maxTokens;
+      // ...but never above the model's output limit; the budget then shrinks to fit under it.
+      int limit = ModelLimits.maxTokens(maxTokens, model);
+      if (limit < maxTokens) {
+        maxTokens = limit;
+        if (budget >= maxTokens) ((ObjectNode) thinking).put("budget_tokens", Math.max(MIN_THINKING_BUDGET, maxTokens / 2));
+      }
       // Thinking refuses temperature and top_k changes, and top_p below 0.95.
       if (req.topP != null && req.topP >= 0.95) body.put("top_p", req.topP);
     } else {
@@ -89,7 +96,7 @@ final class AnthropicRequestEncoder {
       ObjectNode choice = toolChoice(req);
       if (choice != null) body.set("tool_choice", choice);
     }
-    Reasoning reasoning = effectiveReasoning(req);
+    Reasoning reasoning = effectiveReasoning(req, model);
     if (reasoning != null) {
       body.putObject("thinking").put("type", "enabled")
           .put("budget_tokens", Math.max(MIN_THINKING_BUDGET, reasoning.budgetOrDefault()));
@@ -101,8 +108,8 @@ final class AnthropicRequestEncoder {
    * The reasoning to send, or null. Anthropic refuses thinking together with a forced tool; the
    * forced tool is what the caller's code depends on, so thinking gives way.
    */
-  private static Reasoning effectiveReasoning(ChatRequest req) {
-    Reasoning r = req.reasoning;
+  private static Reasoning effectiveReasoning(ChatRequest req, String model) {
+    Reasoning r = ModelLimits.reasoning(req.reasoning, model);
     if (r == null || "none".equals(r.effort()) || (r.budgetTokens() != null && r.budgetTokens() == 0)) return null;
     ToolChoice choice = req.toolChoice;
     if (!req.tools.isEmpty() && choice != null && (choice.mode() == ToolChoice.Mode.REQUIRED || choice.mode() == ToolChoice.Mode.TOOL)) {

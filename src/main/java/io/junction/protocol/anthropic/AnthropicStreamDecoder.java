@@ -101,6 +101,9 @@ public final class AnthropicStreamDecoder extends SseStreamDecoder {
         ? u.path("input_tokens").asLong() + cacheRead + cacheWrite
         : base.inputTokens() - base.cacheReadTokens() - base.cacheWriteTokens() + cacheRead + cacheWrite;
     long output = u.hasNonNull("output_tokens") ? u.path("output_tokens").asLong() : base.outputTokens();
-    return new Usage(input, output, cacheRead, cacheWrite, base.reasoningTokens());
+    long write1h = u.path("cache_creation").hasNonNull("ephemeral_1h_input_tokens")
+        ? u.path("cache_creation").path("ephemeral_1h_input_tokens").asLong() : base.cacheWrite1hTokens();
+    String tier = u.hasNonNull("service_tier") ? AnthropicVocabulary.tier(u) : base.tier();
+    return new Usage(input, output, cacheRead, cacheWrite, base.reasoningTokens(), write1h, tier);
   }
 }

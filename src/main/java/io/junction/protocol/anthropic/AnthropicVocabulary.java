@@ -59,7 +59,14 @@ final class AnthropicVocabulary {
     long cacheRead = u.path("cache_read_input_tokens").asLong(0);
     long cacheWrite = u.path("cache_creation_input_tokens").asLong(0);
     long input = u.path("input_tokens").asLong(0) + cacheRead + cacheWrite;
-    return new Usage(input, u.path("output_tokens").asLong(0), cacheRead, cacheWrite, 0);
+    return new Usage(input, u.path("output_tokens").asLong(0), cacheRead, cacheWrite, 0,
+        u.path("cache_creation").path("ephemeral_1h_input_tokens").asLong(0), tier(u));
+  }
+
+  /** Anthropic's {@code usage.service_tier}: "standard" is null, "priority" and "batch" are kept. */
+  static String tier(JsonNode u) {
+    String t = u.path("service_tier").asText(null);
+    return t == null || t.equals("standard") ? null : t;
   }
 
   /** Writes canonical usage in Anthropic's shape, taking cache tokens back out of {@code input_tokens}. */
@@ -69,6 +76,11 @@ final class AnthropicVocabulary {
     n.put("input_tokens", Math.max(0, u.inputTokens() - u.cacheReadTokens() - u.cacheWriteTokens()));
     n.put("cache_creation_input_tokens", u.cacheWriteTokens());
     n.put("cache_read_input_tokens", u.cacheReadTokens());
+    // The TTL split, when the upstream reported one (Claude Code prices 1-hour writes from it).
+    if (u.cacheWrite1hTokens() > 0) {
+      n.putObject("cache_creation").put("ephemeral_5m_input_tokens", u.cacheWrite5mTokens())
+          .put("ephemeral_1h_input_tokens", u.cacheWrite1hTokens());
+    }
     n.put("output_tokens", u.outputTokens());
     return n;
   }

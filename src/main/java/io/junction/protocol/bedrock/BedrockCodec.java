@@ -1,5 +1,7 @@
 package io.junction.protocol.bedrock;
 
+import io.junction.protocol.Reasoning;
+import io.junction.catalog.ModelLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,7 +48,8 @@ public final class BedrockCodec implements UpstreamCodec {
       if (!system.isEmpty()) body.set("system", system);
     }
     ObjectNode inference = Json.object();
-    if (req.maxTokens != null) inference.put("maxTokens", req.maxTokens);
+    Integer maxTokens = ModelLimits.maxTokens(req.maxTokens, upstreamModel);
+    if (maxTokens != null) inference.put("maxTokens", maxTokens);
     if (req.temperature != null) inference.put("temperature", req.temperature);
     if (req.topP != null) inference.put("topP", req.topP);
     if (!req.stop.isEmpty()) req.stop.forEach(inference.putArray("stopSequences")::add);
@@ -55,8 +58,9 @@ public final class BedrockCodec implements UpstreamCodec {
     ObjectNode additional = Json.object();
     if (isClaude(upstreamModel)) {
       if (req.topK != null) additional.put("top_k", req.topK);
-      if (req.reasoning != null && !"none".equals(req.reasoning.effort())) {
-        additional.putObject("thinking").put("type", "enabled").put("budget_tokens", req.reasoning.budgetOrDefault());
+      Reasoning reasoning = ModelLimits.reasoning(req.reasoning, upstreamModel);
+      if (reasoning != null && !"none".equals(reasoning.effort())) {
+        additional.putObject("thinking").put("type", "enabled").put("budget_tokens", reasoning.budgetOrDefault());
       }
     }
     if (!additional.isEmpty()) body.set("additionalModelRequestFields", additional);
@@ -114,7 +118,12 @@ public final class BedrockCodec implements UpstreamCodec {
       case Part.Text t -> {
         // Bedrock rejects blank text blocks.
         if (t.text() != null && !t.text().isEmpty()) out.addObject().put("text", t.text());
-        if (t.cacheControl() != null) out.addObject().putObject("cachePoint").put("type", "default");
+        if (t.cacheControl() != null) {
+          // Anthropic's 1-hour TTL rides on Converse's cachePoint as ttl (Bedrock bills it as a 1h write).
+          ObjectNode point = out.addObject().putObject("cachePoint").put("type", "default");
+          String ttl = t.cacheControl().path("ttl").asText("");
+          if (ttl.equals("1h") || ttl.equals("5m")) point.put("ttl", ttl);
+        }
       }
       case Part.Image img -> out.addObject().set("image", image(img, path));
       case Part.ToolCall c -> {
@@ -309,8 +318,12 @@ public final class BedrockCodec implements UpstreamCodec {
     if (u == null || !u.isObject()) return Usage.ZERO;
     long cacheRead = u.path("cacheReadInputTokens").asLong(0);
     long cacheWrite = u.path("cacheWriteInputTokens").asLong(0);
+    long write1h = 0;
+    for (JsonNode d : u.path("cacheDetails")) {
+      if ("1h".equals(d.path("ttl").asText())) write1h += d.path("inputTokens").asLong(0);
+    }
     return new Usage(u.path("inputTokens").asLong(0) + cacheRead + cacheWrite, u.path("outputTokens").asLong(0),
-        cacheRead, cacheWrite, 0);
+        cacheRead, cacheWrite, 0, write1h, null);
   }
 
   /** Canonical usage in Bedrock's shape. */

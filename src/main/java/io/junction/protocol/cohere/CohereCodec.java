@@ -1,5 +1,7 @@
 package io.junction.protocol.cohere;
 
+import io.junction.protocol.Reasoning;
+import io.junction.catalog.ModelLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,7 +47,8 @@ public final class CohereCodec implements UpstreamCodec {
       else encodeUserSide(messages, m);
     }
     encodeTools(req, body);
-    if (req.maxTokens != null) body.put("max_tokens", req.maxTokens);
+    Integer maxTokens = ModelLimits.maxTokens(req.maxTokens, upstreamModel);
+    if (maxTokens != null) body.put("max_tokens", maxTokens);
     if (req.temperature != null) body.put("temperature", req.temperature);
     if (req.topP != null) body.put("p", req.topP);
     if (req.topK != null) body.put("k", req.topK);
@@ -57,10 +60,11 @@ public final class CohereCodec implements UpstreamCodec {
       ObjectNode format = body.putObject("response_format").put("type", "json_object");
       if (req.responseFormat.schema() != null) format.set("json_schema", req.responseFormat.schema());
     }
-    if (req.reasoning != null) {
+    Reasoning reasoning = ModelLimits.reasoning(req.reasoning, upstreamModel);
+    if (reasoning != null) {
       ObjectNode thinking = body.putObject("thinking");
-      if ("none".equals(req.reasoning.effort())) thinking.put("type", "disabled");
-      else thinking.put("type", "enabled").put("token_budget", req.reasoning.budgetOrDefault());
+      if ("none".equals(reasoning.effort())) thinking.put("type", "disabled");
+      else thinking.put("type", "enabled").put("token_budget", reasoning.budgetOrDefault());
     }
     body.put("stream", req.stream);
     return Json.buffer(body);

@@ -1,5 +1,6 @@
 package io.junction.protocol.gemini;
 
+import io.junction.catalog.ModelLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -60,7 +61,7 @@ final class GeminiRequestEncoder {
         case TOOL -> config.put("mode", "ANY").putArray("allowedFunctionNames").add(req.toolChoice.name());
       }
     }
-    ObjectNode config = generationConfig(req, gemini3);
+    ObjectNode config = generationConfig(req, upstreamModel, gemini3);
     if (!config.isEmpty()) body.set("generationConfig", config);
     return body;
   }
@@ -192,12 +193,13 @@ final class GeminiRequestEncoder {
     }
   }
 
-  private static ObjectNode generationConfig(ChatRequest req, boolean gemini3) {
+  private static ObjectNode generationConfig(ChatRequest req, String model, boolean gemini3) {
     ObjectNode config = Json.object();
     if (req.temperature != null) config.put("temperature", req.temperature);
     if (req.topP != null) config.put("topP", req.topP);
     if (req.topK != null) config.put("topK", req.topK);
-    if (req.maxTokens != null) config.put("maxOutputTokens", req.maxTokens);
+    Integer maxTokens = ModelLimits.maxTokens(req.maxTokens, model);
+    if (maxTokens != null) config.put("maxOutputTokens", maxTokens);
     if (!req.stop.isEmpty()) {
       ArrayNode stops = config.putArray("stopSequences");
       req.stop.forEach(stops::add);
@@ -212,7 +214,8 @@ final class GeminiRequestEncoder {
         config.set("responseJsonSchema", format.schema());
       }
     }
-    if (req.reasoning != null) config.set("thinkingConfig", thinkingConfig(req.reasoning, gemini3));
+    Reasoning reasoning = ModelLimits.reasoning(req.reasoning, model);
+    if (reasoning != null) config.set("thinkingConfig", thinkingConfig(reasoning, gemini3));
     return config;
   }
 

@@ -56,14 +56,16 @@ public final class OpenAiCodec implements InboundCodec, UpstreamCodec {
     try (JsonParser p = Json.MAPPER.createParser(body.getBytes())) {
       if (p.nextToken() != JsonToken.START_OBJECT) throw GatewayException.badGateway("Upstream answer is not a JSON object");
       Usage usage = Usage.ZERO;
+      String tier = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
         if ("usage".equals(field)) usage = OpenAiResponses.usage((JsonNode) Json.EMBEDDED_VALUE.readTree(p));
+        else if ("service_tier".equals(field) && p.currentToken() == JsonToken.VALUE_STRING) tier = OpenAiResponses.tier(p.getText());
         else p.skipChildren();
       }
       if (p.nextToken() != null) throw GatewayException.badGateway("Upstream answer has trailing data after its JSON");
-      return usage;
+      return tier == null ? usage : usage.withTier(tier);
     } catch (IOException e) {
       throw GatewayException.badGateway("Upstream returned a body that is not valid JSON");
     }

@@ -1,5 +1,6 @@
 package io.junction.protocol.openai;
 
+import io.junction.catalog.ModelLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -257,7 +258,8 @@ final class OpenAiRequests {
     }
     if (r.parallelToolCalls != null && !r.tools.isEmpty()) b.put("parallel_tool_calls", r.parallelToolCalls);
     // OpenAI's reasoning models reject max_tokens; compatible servers mostly know only max_tokens.
-    if (r.maxTokens != null) b.put(usesMaxCompletionTokens(model) ? "max_completion_tokens" : "max_tokens", r.maxTokens);
+    Integer maxTokens = ModelLimits.maxTokens(r.maxTokens, model);
+    if (maxTokens != null) b.put(usesMaxCompletionTokens(model) ? "max_completion_tokens" : "max_tokens", maxTokens);
     if (r.temperature != null) b.put("temperature", r.temperature);
     if (r.topP != null) b.put("top_p", r.topP);
     if (r.seed != null) b.put("seed", r.seed);
@@ -281,7 +283,8 @@ final class OpenAiRequests {
         }
       }
     }
-    if (r.reasoning != null) b.put("reasoning_effort", r.reasoning.effortOrDefault());
+    Reasoning reasoning = ModelLimits.reasoning(r.reasoning, model);
+    if (reasoning != null) b.put("reasoning_effort", reasoning.effortOrDefault());
     if (r.user != null) b.put("user", r.user);
     if (r.stream) {
       b.put("stream", true);

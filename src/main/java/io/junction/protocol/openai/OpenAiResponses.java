@@ -32,6 +32,7 @@ final class OpenAiResponses {
     }
     r.finishReason = finishReason(choice.path("finish_reason").asText(null));
     r.usage = usage(b.get("usage"));
+    if (r.usage != null && b.hasNonNull("service_tier")) r.usage = r.usage.withTier(tier(b.get("service_tier").asText()));
     return r;
   }
 
@@ -88,11 +89,34 @@ final class OpenAiResponses {
     };
   }
 
+  /**
+   * OpenAI counts reasoning tokens inside {@code completion_tokens}; some compatible servers (xAI's
+   * Grok reasoning models) report them beside it, which shows as {@code total_tokens} equal to
+   * prompt + completion + reasoning. Then they are added in, or the bill would miss them.
+   * DeepSeek's {@code prompt_cache_hit_tokens} is its name for cached tokens.
+   */
   static Usage usage(JsonNode u) {
     if (u == null || !u.isObject()) return Usage.ZERO;
-    return new Usage(u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong(),
-        u.path("prompt_tokens_details").path("cached_tokens").asLong(), 0,
-        u.path("completion_tokens_details").path("reasoning_tokens").asLong());
+    long prompt = u.path("prompt_tokens").asLong();
+    long completion = u.path("completion_tokens").asLong();
+    long reasoning = u.path("completion_tokens_details").path("reasoning_tokens").asLong();
+    long total = u.path("total_tokens").asLong(-1);
+    if (reasoning > 0 && total == prompt + completion + reasoning) completion += reasoning;
+    long cached = u.path("prompt_tokens_details").path("cached_tokens").asLong();
+    if (cached == 0) cached = u.path("prompt_cache_hit_tokens").asLong();
+    return new Usage(prompt, completion, cached, 0, reasoning);
+  }
+
+  /** The usage of a stream chunk that carries one, with the chunk's {@code service_tier} (flex bills lower). */
+  public static Usage chunkUsage(JsonNode chunk) {
+    Usage u = usage(chunk.get("usage"));
+    String tier = chunk.hasNonNull("service_tier") ? tier(chunk.get("service_tier").asText()) : null;
+    return tier == null ? u : u.withTier(tier);
+  }
+
+  /** OpenAI's {@code service_tier}: "default"/"auto" are the standard tier (null). */
+  static String tier(String serviceTier) {
+    return serviceTier == null || serviceTier.equals("default") || serviceTier.equals("auto") ? null : serviceTier;
   }
 
   static ObjectNode usage(Usage u) {

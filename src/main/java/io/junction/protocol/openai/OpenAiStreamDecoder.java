@@ -52,6 +52,6 @@ final class OpenAiStreamDecoder extends SseStreamDecoder {
       }
     }
     JsonNode usage = c.get("usage");
-    if (usage != null && usage.isObject()) emit(new StreamEvent.UsageReport(OpenAiResponses.usage(usage)));
+    if (usage != null && usage.isObject()) emit(new StreamEvent.UsageReport(OpenAiResponses.chunkUsage(c)));
   }
 }

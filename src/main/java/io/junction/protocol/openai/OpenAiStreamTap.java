@@ -7,6 +7,7 @@ import io.junction.protocol.SseFramer;
 import io.junction.protocol.SseTap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import io.junction.protocol.Usage;
 
 /**
  * Fast-path relay of chat.completion.chunk SSE, with {@link OpenAiStreamDecoder}'s idea of the end:
@@ -62,6 +63,7 @@ final class OpenAiStreamTap extends SseTap {
     }
     JsonNode error = null;
     JsonNode usage = null;
+    String tier = null;
     boolean finish = false;
     boolean noChoices = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -69,6 +71,7 @@ final class OpenAiStreamTap extends SseTap {
       t = p.nextToken();
       switch (field) {
         case "error" -> error = tree(p);
+        case "service_tier" -> tier = t == JsonToken.VALUE_STRING ? OpenAiResponses.tier(p.getText()) : null;
         case "usage" -> {
           usage = t == JsonToken.START_OBJECT ? tree(p) : null;
           p.skipChildren();
@@ -97,7 +100,8 @@ final class OpenAiStreamTap extends SseTap {
     }
     if (finish) finished = true;
     if (usage == null) return true;
-    addUsage(OpenAiResponses.usage(usage));
+    Usage read = OpenAiResponses.usage(usage);
+    addUsage(tier == null ? read : read.withTier(tier)); // flex bills lower
     return clientWantsUsage || !noChoices;
   }
 

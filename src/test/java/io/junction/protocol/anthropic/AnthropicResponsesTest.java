@@ -80,6 +80,21 @@ class AnthropicResponsesTest {
   }
 
   @Test
+  void oneHourCacheWritesAndTheServiceTierRoundTrip() throws Exception {
+    ChatResponse r = codec.decodeResponse(Buffer.buffer("""
+        {"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"ok"}],
+         "stop_reason":"end_turn","stop_sequence":null,
+         "usage":{"input_tokens":20,"cache_creation_input_tokens":3000,"cache_read_input_tokens":0,
+           "cache_creation":{"ephemeral_5m_input_tokens":1000,"ephemeral_1h_input_tokens":2000},
+           "output_tokens":5,"service_tier":"priority"}}"""));
+    assertThat(r.usage).isEqualTo(new Usage(3020, 5, 0, 3000, 0, 2000, "priority"));
+    var usage = Json.parse(codec.encodeResponse(r, new ChatRequest()).toString()).get("usage");
+    assertThat(usage.get("input_tokens").asLong()).isEqualTo(20);
+    assertThat(usage.path("cache_creation").path("ephemeral_5m_input_tokens").asLong()).isEqualTo(1000);
+    assertThat(usage.path("cache_creation").path("ephemeral_1h_input_tokens").asLong()).isEqualTo(2000);
+  }
+
+  @Test
   void reasonsWithoutAnAnthropicWordEndTheTurn() {
     String body = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],"
         + "\"stop_reason\":\"pause_turn\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}";

@@ -143,7 +143,7 @@ class BedrockCodecTest {
         Message.of(Role.USER, new Part.Text("more")));
     req.reasoning = new Reasoning(null, 4000, true);
     req.topK = 40;
-    JsonNode body = encode(req, "us." + CLAUDE);
+    JsonNode body = encode(req, "us.anthropic.claude-3-7-sonnet-20250219-v1:0"); // a Claude that thinks
     assertThat(body.get("additionalModelRequestFields")).isEqualTo(json("{'top_k':40,'thinking':{'type':'enabled','budget_tokens':4000}}"));
     assertThat(body.at("/messages/1/content")).isEqualTo(json("""
         [{'reasoningContent':{'reasoningText':{'text':'hmm','signature':'sig=='}}},
@@ -156,6 +156,13 @@ class BedrockCodecTest {
     ChatRequest req = chat(Message.of(Role.USER, new Part.Text("x")));
     req.system.add(new Part.Text("long prompt", json("{'type':'ephemeral'}")));
     assertThat(encode(req, CLAUDE).get("system")).isEqualTo(json("[{'text':'long prompt'},{'cachePoint':{'type':'default'}}]"));
+  }
+
+  @Test
+  void aOneHourCacheControlKeepsItsTtlOnTheCachePoint() throws Exception {
+    ChatRequest req = chat(Message.of(Role.USER, new Part.Text("question", json("{'type':'ephemeral','ttl':'1h'}"))));
+    assertThat(encode(req, CLAUDE).get("messages").get(0).get("content"))
+        .isEqualTo(json("[{'text':'question'},{'cachePoint':{'type':'default','ttl':'1h'}}]"));
   }
 
   @Test

@@ -122,12 +122,13 @@ class CohereCodecTest {
     ChatRequest req = chat(Message.of(Role.USER, new Part.Text("x")));
     req.responseFormat = new ResponseFormat(ResponseFormat.Kind.JSON_SCHEMA, "answer", json("{'type':'object'}"), true);
     req.reasoning = new Reasoning("high", null, true);
-    JsonNode body = encode(req);
+    // Thinking is for Cohere's reasoning model; command-a-03-2025 takes none (see ModelLimitsTest).
+    JsonNode body = Json.parse(codec.encodeRequest(req, "command-a-reasoning-08-2025"));
     assertThat(body.get("response_format")).isEqualTo(json("{'type':'json_object','json_schema':{'type':'object'}}"));
     assertThat(body.get("thinking")).isEqualTo(json("{'type':'enabled','token_budget':16384}"));
     req.responseFormat = ResponseFormat.JSON;
     req.reasoning = new Reasoning("none", null, false);
-    body = encode(req);
+    body = Json.parse(codec.encodeRequest(req, "command-a-reasoning-08-2025"));
     assertThat(body.get("response_format")).isEqualTo(json("{'type':'json_object'}"));
     assertThat(body.get("thinking")).isEqualTo(json("{'type':'disabled'}"));
   }
