@@ -21,6 +21,8 @@ public record RequestHead(
     String user,
     boolean includeUsage,
     long maxOutputTokens,
+    /** A non-empty top-level {@code tools} list: routing skips models the catalog says take no tools. */
+    boolean hasTools,
     /** Byte range of the model's string value, quotes included; -1 when absent. */
     int modelStart,
     int modelEnd,
@@ -36,6 +38,7 @@ public record RequestHead(
     String model = null, user = null;
     boolean stream = false, includeUsage = false;
     long maxOut = -1;
+    boolean tools = false;
     int modelStart = -1, modelEnd = -1, soBody = -1, iuStart = -1, iuEnd = -1;
     try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) throw GatewayException.invalid(null, "Request body must be a JSON object");
@@ -92,6 +95,16 @@ public record RequestHead(
             if (v == JsonToken.VALUE_NUMBER_INT) maxOut = Math.max(maxOut, p.getLongValue());
             else p.skipChildren();
           }
+          case "tools" -> {
+            if (v == JsonToken.START_ARRAY) {
+              for (JsonToken e = p.nextToken(); e != null && e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                tools = true;
+                p.skipChildren();
+              }
+            } else {
+              p.skipChildren();
+            }
+          }
           default -> p.skipChildren();
         }
       }
@@ -102,7 +115,7 @@ public record RequestHead(
     } catch (IOException e) {
       throw GatewayException.invalid(null, "Request body is not valid JSON: " + firstLine(e));
     }
-    return new RequestHead(model, stream, user, includeUsage, maxOut, modelStart, modelEnd, soBody, iuStart, iuEnd);
+    return new RequestHead(model, stream, user, includeUsage, maxOut, tools, modelStart, modelEnd, soBody, iuStart, iuEnd);
   }
 
   private static String skip(JsonParser p, JsonToken v) throws IOException {

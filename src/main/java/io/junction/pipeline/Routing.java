@@ -14,7 +14,9 @@ final class Routing implements Stage {
 
   @Override
   public Future<Outcome> handle(Call call, Chain chain) {
-    call.plan = gw.resolver().plan(new RouteQuery(call.model(), call.user(), call.stream()));
+    // Tools are seen in the shallow read; images would need the whole body decoded, so they are
+    // left to the upstream's own verdict.
+    call.plan = gw.resolver().plan(new RouteQuery(call.model(), call.user(), call.stream(), false, call.head.hasTools()));
     return chain.proceed(call).andThen(ar -> call.plan.close());
   }
 }

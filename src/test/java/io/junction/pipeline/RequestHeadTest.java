@@ -31,6 +31,9 @@ class RequestHeadTest {
     assertThat(h.user()).isEqualTo("u-1");
     assertThat(h.includeUsage()).isTrue();
     assertThat(h.maxOutputTokens()).isEqualTo(512);
+    assertThat(h.hasTools()).isTrue();
+    assertThat(RequestHead.read(b("{\"model\":\"m\",\"tools\":[],\"x\":1}")).hasTools()).isFalse();
+    assertThat(RequestHead.read(b("{\"model\":\"m\"}")).hasTools()).isFalse();
   }
 
   @Test
