@@ -58,6 +58,9 @@ public final class Junction {
       data.close();
       throw e;
     }
+    // Metric labels: only model names known in advance, never whatever a client sent.
+    data.metrics().knownModels((provider, model) ->
+        registry.snapshot().configured(provider, model) || data.pricing().catalogued(provider, model));
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     HealthRegistry health = new HealthRegistry(registry);
     PriceLookup prices = (provider, model) -> data.pricing().find(provider, model)

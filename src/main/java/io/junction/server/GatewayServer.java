@@ -26,6 +26,7 @@ public final class GatewayServer {
   private final List<Consumer<Router>> extensions;
   private final List<HttpServer> servers = new ArrayList<>();
   private volatile boolean ready;
+  private ConnectionGuard guard;
 
   public GatewayServer(Gateway gw, List<Consumer<Router>> extensions) {
     this.gw = gw;
@@ -34,17 +35,23 @@ public final class GatewayServer {
 
   /** Starts listening; fails with the bind error (port taken) as is. Returns the actual port. */
   public Future<Integer> start(String host, int port, int instances) {
+    var limits = gw.config().server();
+    guard = new ConnectionGuard(limits.idleTimeoutMs(), limits.headerTimeoutMs(), limits.maxConnections());
     Router router = router();
+    // Idle and header timeouts are the guard's: Vert.x's own idle timeout would also cut a quiet stream.
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
-        .setTcpNoDelay(true).setCompressionSupported(false).setMaxHeaderSize(64 * 1024).setIdleTimeout(0);
-    Future<HttpServer> first = gw.vertx().createHttpServer(options).requestHandler(router).listen();
+        .setTcpNoDelay(true).setCompressionSupported(false).setMaxHeaderSize(64 * 1024).setIdleTimeout(0)
+        // h2c detection would hold a new connection back from the guard until its first bytes.
+        .setHttp2ClearTextEnabled(false);
+    Future<HttpServer> first = gw.vertx().createHttpServer(options).connectionHandler(guard::accept)
+        .requestHandler(router).listen();
     return first.compose(s -> {
       servers.add(s);
       // Further instances with the same options share the listening socket (port 0 included);
       // each gets its own event loop, so connections spread across cores.
       List<Future<HttpServer>> more = new ArrayList<>();
       for (int i = 1; i < instances; i++) {
-        more.add(gw.vertx().createHttpServer(options).requestHandler(router).listen());
+        more.add(gw.vertx().createHttpServer(options).connectionHandler(guard::accept).requestHandler(router).listen());
       }
       return Future.all(more).map(cf -> {
         for (int i = 0; i < more.size(); i++) servers.add(cf.resultAt(i));
@@ -67,6 +74,7 @@ public final class GatewayServer {
    */
   public Future<Void> shutdown(long graceMs) {
     ready = false;
+    if (guard != null) guard.stop();
     return Future.all(servers.stream().map(s -> s.shutdown(graceMs, TimeUnit.MILLISECONDS)).toList()).mapEmpty();
   }
 
@@ -74,7 +82,16 @@ public final class GatewayServer {
     Router router = Router.router(gw.vertx());
     InboundRoutes api = new InboundRoutes(gw);
     long maxBody = gw.config().server().maxBodyBytes();
+    if (guard != null) router.route().handler(guard::requestStarted);
+    // Every body here is JSON, whatever its content type says (curl -d sends a form type): a form
+    // type would make the body handler decode it as form fields (and fail past 1,024 of them).
+    router.route().handler(ctx -> {
+      String type = ctx.request().getHeader("content-type");
+      if (type != null && isFormType(type)) ctx.request().headers().remove("content-type");
+      ctx.next();
+    });
     router.route().handler(BodyHandler.create(false).setBodyLimit(maxBody).setHandleFileUploads(false));
+    if (guard != null) router.route().handler(guard::bodyRead);
 
     router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
     router.get("/ready").handler(ctx -> ctx.response().setStatusCode(ready ? 200 : 503)
@@ -104,6 +121,11 @@ public final class GatewayServer {
             "No route for " + ctx.request().method() + " " + ctx.request().path()), RequestIds.of(ctx.request())));
     router.route().failureHandler(this::failure);
     return router;
+  }
+
+  private static boolean isFormType(String contentType) {
+    String t = contentType.trim().toLowerCase(java.util.Locale.ROOT);
+    return t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/");
   }
 
   private void failure(RoutingContext ctx) {

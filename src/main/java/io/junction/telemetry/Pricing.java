@@ -106,6 +106,14 @@ public final class Pricing {
     return found;
   }
 
+  /** Whether the catalog names {@code model} itself (no prefix match): a model name known in advance. */
+  public boolean catalogued(String provider, String model) {
+    if (model == null || model.isBlank()) return false;
+    String m = model.toLowerCase(Locale.ROOT);
+    return prices.containsKey(m) || prices.containsKey(BEDROCK_REGION.matcher(m).replaceFirst(""))
+        || (provider != null && prices.containsKey(provider.toLowerCase(Locale.ROOT) + "/" + m));
+  }
+
   private Optional<Price> resolve(String provider, String model) {
     String qualified = provider == null ? null : provider.toLowerCase(Locale.ROOT) + "/" + model;
     String unregioned = BEDROCK_REGION.matcher(model).replaceFirst("");
