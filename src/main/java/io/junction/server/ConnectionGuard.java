@@ -18,8 +18,7 @@ import org.slf4j.LoggerFactory;
  * (one more is closed as it is accepted); a connection with no request in flight is closed after
  * {@code idleTimeoutMs}; a request must have its head and body in within {@code headerTimeoutMs}
  * of its first byte (slowloris). Streams and calls in flight have no timeout here — the
- * provider's timeouts bound them. On shutdown every connection with nothing in flight is closed
- * at once, so an idle socket can't hold a stop for the whole grace period.
+ * provider's timeouts bound them.
  *
  * <p>"First byte" is seen by a handler at the head of the connection's Netty pipeline (Vert.x
  * reports a request only once its head is parsed). Each connection's state lives on its own
@@ -33,7 +32,6 @@ final class ConnectionGuard {
   private final int maxConnections;
   private final AtomicInteger open = new AtomicInteger();
   private final Map<HttpConnection, Conn> conns = new ConcurrentHashMap<>();
-  private volatile boolean stopping;
   private volatile long lastRefusalLog;
 
   ConnectionGuard(long idleTimeoutMs, long headerTimeoutMs, int maxConnections) {
@@ -47,10 +45,10 @@ final class ConnectionGuard {
   /** The server's connection handler. */
   void accept(HttpConnection connection) {
     Channel channel = channelOf(connection);
-    if (open.incrementAndGet() > maxConnections || stopping || channel == null) {
+    if (open.incrementAndGet() > maxConnections || channel == null) {
       open.decrementAndGet();
       long now = System.currentTimeMillis();
-      if (!stopping && now - lastRefusalLog > 10_000) {
+      if (now - lastRefusalLog > 10_000) {
         lastRefusalLog = now;
         LOG.warn("refusing client connections: server.max_connections ({}) are open", maxConnections);
       }
@@ -92,12 +90,6 @@ final class ConnectionGuard {
     ctx.next();
   }
 
-  /** Stops taking connections and closes every one with nothing in flight; busy ones close as their answers end. */
-  void stop() {
-    stopping = true;
-    for (Conn c : conns.values()) c.channel.eventLoop().execute(c::closeIfIdle);
-  }
-
   private static Channel channelOf(HttpConnection connection) {
     // Vert.x's HTTP connections are ConnectionBase (internal API): the Netty channel is needed to see raw bytes.
     return connection instanceof io.vertx.core.net.impl.ConnectionBase base ? base.channel() : null;
@@ -137,17 +129,12 @@ final class ConnectionGuard {
       if (inFlight > 0) inFlight--;
       if (inFlight == 0) {
         reading = false;
-        if (stopping) channel.close();
-        else becameIdle();
+        becameIdle();
       }
     }
 
     void becameIdle() {
       if (inFlight == 0 && !reading) arm(idleTimeoutMs, "idle_timeout_ms");
-    }
-
-    void closeIfIdle() {
-      if (inFlight == 0) channel.close();
     }
 
     void arm(long ms, String why) {

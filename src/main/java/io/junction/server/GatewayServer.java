@@ -41,7 +41,8 @@ public final class GatewayServer {
     // Idle and header timeouts are the guard's: Vert.x's own idle timeout would also cut a quiet stream.
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
         .setTcpNoDelay(true).setCompressionSupported(false).setMaxHeaderSize(64 * 1024).setIdleTimeout(0)
-        // h2c detection would hold a new connection back from the guard until its first bytes.
+        // h2c detection would hold a new connection back from the guard until its first bytes, and
+        // keep a shutdown waiting on a socket that never sent any (the whole grace period).
         .setHttp2ClearTextEnabled(false);
     Future<HttpServer> first = gw.vertx().createHttpServer(options).connectionHandler(guard::accept)
         .requestHandler(router).listen();
@@ -74,7 +75,6 @@ public final class GatewayServer {
    */
   public Future<Void> shutdown(long graceMs) {
     ready = false;
-    if (guard != null) guard.stop();
     return Future.all(servers.stream().map(s -> s.shutdown(graceMs, TimeUnit.MILLISECONDS)).toList()).mapEmpty();
   }
 

@@ -199,7 +199,8 @@ class HostileClientTest {
 
   @Test
   void aStopWithOnlyIdleConnectionsIsImmediate() throws Exception {
-    TestGateway gw = gateway(s -> new io.junction.config.GatewayConfig.Server(s.host(), s.port(), s.maxBodyBytes(), 120_000),
+    TestGateway gw = gateway(s -> new io.junction.config.GatewayConfig.Server(s.host(), s.port(), s.maxBodyBytes(), 120_000)
+            .withLimits(60_000, 60_000, 1_000),
         provider("openai", "openai", openai.baseUrl(), List.of(MockOpenAiServer.KEY), List.of("gpt-4o"), Map.of()));
     assertThat(post(gw, "/v1/chat/completions", chatBody("gpt-4o"), master()).statusCode()).isEqualTo(200);
     Socket idle = connect(gw);
@@ -207,10 +208,15 @@ class HostileClientTest {
     keptAlive.getOutputStream().write(("GET /health HTTP/1.1\r\nhost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     keptAlive.getOutputStream().flush();
     keptAlive.getInputStream().read(new byte[256]);
+    Socket halfHead = connect(gw);
+    halfHead.getOutputStream().write("GET /health HTTP/1.1\r\nhos".getBytes(StandardCharsets.US_ASCII));
+    halfHead.getOutputStream().flush();
     // 120 s of grace, nothing in flight: the stop must not wait for it.
     gw.junction.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(closedByServer(idle)).isTrue();
     assertThat(closedByServer(keptAlive)).isTrue();
+    assertThat(closedByServer(halfHead)).isTrue();
+    halfHead.close();
     idle.close();
     keptAlive.close();
   }
