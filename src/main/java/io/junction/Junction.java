@@ -72,7 +72,7 @@ public final class Junction {
     extensions.add(new HealthRoutes(gw, health));
     extensions.add(new AdminRoutes(gw, data, managed, health::provider));
     HealthProber prober = new HealthProber(vertx, registry, upstream, health, 1_000);
-    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions), prober, data);
+    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions, data.store().database::unavailableReason), prober, data);
   }
 
   static Function<String, String> familyOf() {

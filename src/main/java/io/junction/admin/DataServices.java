@@ -30,10 +30,14 @@ public record DataServices(
    * (run it before serving); throws {@link IllegalStateException}/{@link IllegalArgumentException}
    * with a one-line reason for a bad storage URL, an unreachable database or a bad price override.
    */
+  /** How often the database is probed (and a SQLite file checked): the longest a failure goes unnoticed. */
+  static final long WATCH_PERIOD_MS = 1_000;
+
   public static DataServices start(GatewayConfig config) {
     Pricing pricing = Pricing.load(config.pricing());
     Clock clock = Clock.systemUTC();
     Store store = Store.open(config.storageUrl());
+    store.database.watch(WATCH_PERIOD_MS);
     UsageLimiter limiter = new InMemoryUsageLimiter(clock);
     VirtualKeys keys;
     try {

@@ -28,9 +28,13 @@ public final class GatewayServer {
   private volatile boolean ready;
   private ConnectionGuard guard;
 
-  public GatewayServer(Gateway gw, List<Consumer<Router>> extensions) {
+  private final java.util.function.Supplier<String> storeDown;
+
+  /** {@code storeDown} tells why the store is unavailable (then {@code /ready} is 503), or null. */
+  public GatewayServer(Gateway gw, List<Consumer<Router>> extensions, java.util.function.Supplier<String> storeDown) {
     this.gw = gw;
     this.extensions = extensions;
+    this.storeDown = storeDown;
   }
 
   /** Starts listening; fails with the bind error (port taken) as is. Returns the actual port. */
@@ -94,8 +98,13 @@ public final class GatewayServer {
     if (guard != null) router.route().handler(guard::bodyRead);
 
     router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
-    router.get("/ready").handler(ctx -> ctx.response().setStatusCode(ready ? 200 : 503)
-        .putHeader("content-type", "application/json").end(ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not_ready\"}"));
+    router.get("/ready").handler(ctx -> {
+      String storeProblem = storeDown.get();
+      var body = new io.vertx.core.json.JsonObject().put("status", ready && storeProblem == null ? "ready" : "not_ready");
+      if (ready && storeProblem != null) body.put("reason", "storage unavailable: " + storeProblem);
+      ctx.response().setStatusCode(ready && storeProblem == null ? 200 : 503)
+          .putHeader("content-type", "application/json").end(body.encode());
+    });
 
     InboundCodec openai = Codecs.inbound(Protocol.OPENAI);
     router.post("/v1/chat/completions").handler(ctx -> api.chat(ctx, openai, null, null, true));
@@ -136,6 +145,10 @@ public final class GatewayServer {
           "Request body is larger than the limit of " + gw.config().server().maxBodyBytes() + " bytes");
     } else if (ctx.failure() instanceof GatewayException ge) {
       e = ge;
+    } else if (ctx.failure() instanceof io.junction.store.StoreUnavailableException down) {
+      e = new GatewayException(ErrorKind.OVERLOADED, 503, "storage_unavailable", null,
+          "The gateway's database is unavailable (" + down.getMessage() + "); requests are still served");
+      e.retryAfterSeconds = 1;
     } else {
       org.slf4j.LoggerFactory.getLogger(GatewayServer.class).error("Unhandled error on {}", ctx.request().path(), ctx.failure());
       e = new GatewayException(ErrorKind.API_ERROR, status > 0 ? status : 500, "internal_error", null, "Internal gateway error");

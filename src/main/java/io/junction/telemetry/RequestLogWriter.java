@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * most the queued rows ({@code capacity}) plus the batch being gathered or written (up to
  * {@code maxBatch} rows, i.e. one {@code linger} window of traffic). A batch the database
  * rejects is logged and dropped (reason {@code write_failed}), never retried, so a dead database
- * cannot grow memory.
+ * cannot grow memory. While the store says it is unavailable, rows wait in the queue instead of
+ * being thrown at it (CONTRACT §9); past its capacity they are dropped and counted.
  */
 public final class RequestLogWriter implements AutoCloseable {
   public static final int DEFAULT_CAPACITY = 10_000;
@@ -50,12 +51,20 @@ public final class RequestLogWriter implements AutoCloseable {
   private final long lingerNanos;
   private final Thread thread;
   private volatile boolean closing;
+  private final java.util.function.BooleanSupplier available;
 
   public RequestLogWriter(BatchSink sink, DropListener drops) {
     this(sink, drops, DEFAULT_CAPACITY, DEFAULT_MAX_BATCH, DEFAULT_LINGER);
   }
 
   public RequestLogWriter(BatchSink sink, DropListener drops, int capacity, int maxBatch, Duration linger) {
+    this(sink, drops, capacity, maxBatch, linger, () -> true);
+  }
+
+  /** {@code available} says whether the sink can take writes now; rows wait while it says no. */
+  public RequestLogWriter(BatchSink sink, DropListener drops, int capacity, int maxBatch, Duration linger,
+      java.util.function.BooleanSupplier available) {
+    this.available = available;
     if (capacity < 1 || maxBatch < 1) throw new IllegalArgumentException("capacity and maxBatch must be positive");
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.sink = sink;
@@ -98,6 +107,10 @@ public final class RequestLogWriter implements AutoCloseable {
     List<LogEntry> batch = new ArrayList<>(maxBatch);
     while (!closing) {
       try {
+        if (!available.getAsBoolean()) {
+          Thread.sleep(IDLE_POLL_MS);
+          continue;
+        }
         // Not interrupted by close(): an interrupt could abort a batch the sink is writing.
         LogEntry first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
         if (first == null) continue;

@@ -21,7 +21,8 @@ public final class TelemetryService implements TelemetrySink, AutoCloseable {
 
   /** Logs to {@code logs} with the default queue size, batch size and linger. */
   public static TelemetryService create(Pricing pricing, GatewayMetrics metrics, RequestLogStore logs) {
-    RequestLogWriter writer = new RequestLogWriter(rows -> logs.insert(rows).join(), metrics::onDropped);
+    RequestLogWriter writer = new RequestLogWriter(rows -> logs.insert(rows).join(), metrics::onDropped,
+        RequestLogWriter.DEFAULT_CAPACITY, RequestLogWriter.DEFAULT_MAX_BATCH, RequestLogWriter.DEFAULT_LINGER, logs::available);
     return new TelemetryService(pricing, metrics, writer);
   }
 
