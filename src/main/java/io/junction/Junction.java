@@ -9,7 +9,8 @@ import io.junction.routing.LatencyTracker;
 import io.junction.routing.ModelResolver;
 import io.junction.routing.PriceLookup;
 import io.junction.routing.RetryPolicy;
-import io.junction.server.Gateway;
+import io.junction.pipeline.Exchange;
+import io.junction.pipeline.Gateway;
 import io.junction.server.GatewayServer;
 import io.junction.server.HealthRoutes;
 import io.junction.admin.AdminRoutes;
@@ -27,6 +28,9 @@ import java.util.function.Function;
 
 /** A running gateway: assembles the parts from a config, starts them, and stops them in order. */
 public final class Junction {
+  /** A health probe is a model list: one that takes longer than this counts as failed. */
+  private static final long PROBE_TIMEOUT_MS = 10_000;
+
   private final GatewayConfig config;
   private final Vertx vertx;
   private final Gateway gateway;
@@ -61,7 +65,7 @@ public final class Junction {
     // Metric labels: only model names known in advance, never whatever a client sent.
     data.metrics().knownModels((provider, model) ->
         registry.snapshot().configured(provider, model) || data.pricing().catalogued(provider, model));
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = Vertx.vertx(new VertxOptions());
     HealthRegistry health = new HealthRegistry(registry);
     PriceLookup prices = (provider, model) -> data.pricing().find(provider, model)
         .map(p -> p.input() + p.output()).orElse(Double.NaN);
@@ -71,7 +75,9 @@ public final class Junction {
     List<Consumer<Router>> extensions = new ArrayList<>();
     extensions.add(new HealthRoutes(gw, health));
     extensions.add(new AdminRoutes(gw, data, managed, health::provider));
-    HealthProber prober = new HealthProber(vertx, registry, upstream, health, 1_000);
+    HealthProber prober = new HealthProber(vertx, registry,
+        (p, call) -> Exchange.fetch(gw, p, call, PROBE_TIMEOUT_MS)
+            .map(reply -> p.adapter.effectiveStatus(reply.status(), reply.body())), health, 1_000);
     return new Junction(config, vertx, gw, new GatewayServer(gw, extensions, data.store().database::unavailableReason), prober, data);
   }
 

@@ -10,9 +10,9 @@ import io.junction.protocol.GatewayException;
 import io.junction.protocol.Json;
 import io.junction.protocol.Protocol;
 import io.junction.provider.Provider;
-import io.junction.server.ClientIdentity;
-import io.junction.server.ClientKey;
-import io.junction.server.Gateway;
+import io.junction.auth.ClientIdentity;
+import io.junction.auth.ClientKey;
+import io.junction.pipeline.Gateway;
 import io.junction.store.CostReport;
 import io.junction.store.LogEntry;
 import io.junction.store.LogQuery;
@@ -56,7 +56,7 @@ public final class AdminRoutes implements Consumer<Router> {
     this.data = data;
     this.managed = managed;
     this.health = health;
-    this.probe = new ProviderProbe(gw.vertx(), gw.upstream(), Clock.systemUTC());
+    this.probe = new ProviderProbe(gw, Clock.systemUTC());
   }
 
   @Override

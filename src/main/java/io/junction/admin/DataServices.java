@@ -1,7 +1,7 @@
 package io.junction.admin;
 
 import io.junction.config.GatewayConfig;
-import io.junction.server.KeyAuthenticator;
+import io.junction.auth.KeyAuthenticator;
 import io.junction.store.Store;
 import io.junction.telemetry.GatewayMetrics;
 import io.junction.telemetry.LogRetention;
@@ -47,7 +47,7 @@ public record DataServices(
       throw new IllegalStateException("cannot load virtual keys: " + e.getCause().getMessage(), e.getCause());
     }
     GatewayMetrics metrics = new GatewayMetrics();
-    return new DataServices(store, pricing, metrics, TelemetryService.create(pricing, metrics, store.logs),
+    return new DataServices(store, pricing, metrics, TelemetryService.create(metrics, store.logs),
         limiter, keys.start(), new KeyAuthenticator(config.masterKey(), keys, limiter),
         new LogRetention(store.logs, config.logs().retentionDays(), clock).start());
   }

@@ -8,25 +8,23 @@ import io.junction.protocol.Json;
 import io.junction.protocol.Message;
 import io.junction.protocol.Part;
 import io.junction.protocol.Role;
-import io.junction.provider.LocalProvider;
+import io.junction.pipeline.Exchange;
+import io.junction.pipeline.Gateway;
 import io.junction.provider.Provider;
 import io.junction.provider.UpstreamCall;
-import io.junction.provider.UpstreamClient;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The management API's own upstream calls: the live test of a provider and model discovery. Each
- * uses the provider's own adapter, first key and extra headers, and is cut off after
- * {@link #CALL_TIMEOUT_MS} so an admin request never hangs on a dead upstream.
+ * goes through the pipeline's {@link Exchange} with the provider's own adapter, a usable key (the
+ * rotation is left alone) and extra headers, and is cut off after {@link #CALL_TIMEOUT_MS} so an
+ * admin request never hangs on a dead upstream.
  */
 final class ProviderProbe {
   static final long CALL_TIMEOUT_MS = 30_000;
@@ -35,17 +33,13 @@ final class ProviderProbe {
   /** A provider's upstream model list as fetched at {@code fetchedMs}, for the provider instance it came from. */
   private record Discovery(Provider provider, List<String> models, long fetchedMs) {}
 
-  /** What an upstream answered, read whole. */
-  private record Answer(int status, Buffer body) {}
 
-  private final Vertx vertx;
-  private final UpstreamClient upstream;
+  private final Gateway gw;
   private final Clock clock;
   private final Map<String, Discovery> discoveries = new ConcurrentHashMap<>();
 
-  ProviderProbe(Vertx vertx, UpstreamClient upstream, Clock clock) {
-    this.vertx = vertx;
-    this.upstream = upstream;
+  ProviderProbe(Gateway gw, Clock clock) {
+    this.gw = gw;
     this.clock = clock;
   }
 
@@ -57,9 +51,6 @@ final class ProviderProbe {
    */
   Future<ObjectNode> test(Provider p) {
     ObjectNode result = Json.object();
-    if (p.adapter instanceof LocalProvider) {
-      return Future.succeededFuture(result.put("ok", true).put("latency_ms", 0).putNull("error").put("check", "local"));
-    }
     String model = p.listedModels().stream().findFirst().orElse(null);
     UpstreamCall call;
     if (model != null) {
@@ -93,9 +84,7 @@ final class ProviderProbe {
     long now = clock.millis();
     boolean fresh = cached != null && cached.provider() == p && now - cached.fetchedMs() < DISCOVERY_TTL_MS;
     if (fresh && !refresh) return Future.succeededFuture(toJson(cached, true));
-    Future<List<String>> models = p.adapter instanceof LocalProvider
-        ? Future.succeededFuture(p.adapter.parseModels(null))
-        : fetch(p, p.adapter.listModels(p.config, firstKey(p)))
+    Future<List<String>> models = fetch(p, p.adapter.listModels(p.config, firstKey(p)))
             .recover(err -> Future.failedFuture(
                 GatewayException.badGateway("Provider '" + p.name() + "' model list failed: " + describe(err))))
             .map(a -> {
@@ -120,16 +109,9 @@ final class ProviderProbe {
     return n.put("fetched", Instant.ofEpochMilli(d.fetchedMs()).toString()).put("cached", cached);
   }
 
-  /** Sends {@code call} (the client adds the provider's headers) and reads the whole answer, within {@link #CALL_TIMEOUT_MS}. */
-  private Future<Answer> fetch(Provider p, UpstreamCall call) {
-    long[] timer = {-1};
-    return upstream.send(call, p.config, req -> timer[0] = vertx.setTimer(CALL_TIMEOUT_MS,
-            id -> req.reset(0, new TimeoutException("no answer within " + CALL_TIMEOUT_MS + " ms"))))
-        .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(), body)))
-        .andThen(ar -> vertx.cancelTimer(timer[0]));
-  }
+  private Future<Exchange.Reply> fetch(Provider p, UpstreamCall call) { return Exchange.fetch(gw, p, call, CALL_TIMEOUT_MS); }
 
-  private static String firstKey(Provider p) { return p.keys.size() == 0 ? null : p.keys.key(0); }
+  private static String firstKey(Provider p) { return p.keys.key(p.keys.peek()); }
 
   private static String describe(Throwable err) {
     String m = err.getMessage();

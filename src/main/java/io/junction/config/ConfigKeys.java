@@ -29,7 +29,9 @@ final class ConfigKeys {
   enum ProviderOption {
     API_VERSION("api_version", false),            // azure
     REGION("region", false),                      // bedrock
-    HEALTH_CHECK_INTERVAL_MS("health_check_interval_ms", true);
+    HEALTH_CHECK_INTERVAL_MS("health_check_interval_ms", true),
+    MAX_CONNECTIONS("max_connections", true),         // connections to this upstream (CONTRACT §2)
+    MAX_RESPONSE_BYTES("max_response_bytes", true);   // largest non-stream answer read
 
     final String key;
     final boolean nonNegativeInteger;

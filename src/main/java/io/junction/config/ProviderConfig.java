@@ -39,5 +39,20 @@ public record ProviderConfig(
         DEFAULT_MAX_RETRIES, Map.of(), true, Map.of());
   }
 
+  public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
+
   public String option(String key) { return options == null ? null : options.get(key); }
+
+  /** Connections the gateway opens to this upstream at most; as many requests again may wait for one. */
+  public int maxConnections() {
+    String v = option("max_connections");
+    return v == null ? DEFAULT_MAX_CONNECTIONS : (int) Math.max(1, Math.min(Integer.MAX_VALUE, Long.parseLong(v)));
+  }
+
+  /** The largest non-stream answer (or error body) the gateway reads from this upstream; larger is a 502. */
+  public long maxResponseBytes() {
+    String v = option("max_response_bytes");
+    return v == null ? DEFAULT_MAX_RESPONSE_BYTES : Math.max(1, Long.parseLong(v));
+  }
 }

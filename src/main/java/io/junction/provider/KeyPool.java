@@ -59,12 +59,31 @@ public final class KeyPool {
 
   public int size() { return keys.size(); }
 
+  /** Every key of the pool, for scrubbing upstream answers that quote one (never for output). */
+  public List<String> secrets() { return keys; }
+
   /** The next usable key's index in rotation, {@link #KEYLESS}, or {@link #NONE_USABLE}. */
   public int next() {
     int n = keys.size();
     if (n == 0) return KEYLESS;
     long now = clock.getAsLong();
     int start = cursor.getAndIncrement();
+    for (int i = 0; i < n; i++) {
+      int k = Math.floorMod(start + i, n);
+      if (blockedUntil.get(k) <= now) return k;
+    }
+    return NONE_USABLE;
+  }
+
+  /**
+   * A usable key's index without moving the rotation: side calls (token counts, tests, probes)
+   * must not shift which key the next request gets.
+   */
+  public int peek() {
+    int n = keys.size();
+    if (n == 0) return KEYLESS;
+    long now = clock.getAsLong();
+    int start = cursor.get();
     for (int i = 0; i < n; i++) {
       int k = Math.floorMod(start + i, n);
       if (blockedUntil.get(k) <= now) return k;

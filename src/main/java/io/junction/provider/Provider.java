@@ -1,9 +1,9 @@
 package io.junction.provider;
 
+import io.junction.config.Glob;
 import io.junction.config.ProviderConfig;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A configured provider at run time: its config, adapter and key pool, and the model-name rules
@@ -56,41 +56,28 @@ public final class Provider {
    */
   public boolean names(String model) {
     for (ModelRule r : rules) {
-      if ((r.glob == null && r.name.equals(model)) || model.equals(r.upstream)) return true;
+      if ((!r.glob && r.name.equals(model)) || model.equals(r.upstream)) return true;
     }
     return discovered.contains(model);
   }
 
   /** Client-facing model names listed by /v1/models (globs excluded). */
   public List<String> listedModels() {
-    return rules.stream().filter(r -> r.glob == null).map(r -> r.name).toList();
+    return rules.stream().filter(r -> !r.glob).map(r -> r.name).toList();
   }
 
   /** One entry of {@code models}: exact name, glob ({@code ft:*}) or alias ({@code alias=upstream}). */
-  private record ModelRule(String name, Pattern glob, String upstream) {
+  private record ModelRule(String name, boolean glob, String upstream) {
     static ModelRule parse(String spec) {
       int eq = spec.indexOf('=');
       String name = eq < 0 ? spec : spec.substring(0, eq).trim();
       String upstream = eq < 0 ? null : spec.substring(eq + 1).trim();
-      Pattern glob = name.contains("*") || name.contains("?") ? Pattern.compile(globToRegex(name)) : null;
-      return new ModelRule(name, glob, upstream);
+      return new ModelRule(name, Glob.isGlob(name), upstream);
     }
 
     String apply(String model) {
-      boolean hit = glob == null ? name.equals(model) : glob.matcher(model).matches();
+      boolean hit = glob ? Glob.matches(name, model) : name.equals(model);
       return hit ? (upstream == null ? model : upstream) : null;
-    }
-
-    private static String globToRegex(String glob) {
-      StringBuilder sb = new StringBuilder();
-      for (char c : glob.toCharArray()) {
-        switch (c) {
-          case '*' -> sb.append(".*");
-          case '?' -> sb.append('.');
-          default -> sb.append(Pattern.quote(String.valueOf(c)));
-        }
-      }
-      return sb.toString();
     }
   }
 }

@@ -21,6 +21,17 @@ public interface ProviderAdapter {
 
   UpstreamCodec codec();
 
+  /** Whether this provider serves {@code p} natively, so that a client speaking it is relayed, not translated. */
+  default boolean serves(Protocol p, ProviderConfig c) { return p == protocol(); }
+
+  /** The codec of protocol {@code p} when this provider {@link #serves} it. */
+  default UpstreamCodec codec(Protocol p) { return codec(); }
+
+  /** The call for a body in protocol {@code p}, which this provider {@link #serves} natively. */
+  default UpstreamCall call(Protocol p, ProviderConfig c, String apiKey, String model, boolean stream, Buffer body) {
+    return chat(c, apiKey, model, stream, body);
+  }
+
   /** Base URL used when the config gives none. */
   String defaultBaseUrl();
 

@@ -13,6 +13,8 @@ import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.ProxyType;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pooled HTTP client for every upstream. TLS upstreams negotiate HTTP/2 by ALPN (falling back
@@ -20,14 +22,21 @@ import java.util.List;
  * would break servers that don't offer it.
  */
 public final class UpstreamClient {
-  /** Connections per upstream host: a gateway multiplexes many clients onto few hosts. */
-  private static final int HTTP1_POOL_SIZE = 512;
+  /** HTTP/2 connections per upstream host: each carries many concurrent streams. */
   private static final int HTTP2_POOL_SIZE = 8;
 
-  private final HttpClientAgent tls;
-  private final HttpClientAgent plain;
+  private final Vertx vertx;
+  private final HttpClientOptions tlsOptions;
+  private final HttpClientOptions plainOptions;
+  /**
+   * One client (so one connection pool) per provider and pool size: a provider's
+   * {@code max_connections} bounds its connections, and as many requests again may wait for one;
+   * past that a request fails at once (503) instead of queueing without bound.
+   */
+  private final Map<String, HttpClientAgent> pools = new ConcurrentHashMap<>();
 
   public UpstreamClient(Vertx vertx, String proxyUrl) {
+    this.vertx = vertx;
     HttpClientOptions base = new HttpClientOptions()
         .setKeepAlive(true)
         .setTcpNoDelay(true)
@@ -35,12 +44,17 @@ public final class UpstreamClient {
         .setMaxInitialLineLength(16 * 1024)
         .setMaxHeaderSize(64 * 1024);
     if (proxyUrl != null && !proxyUrl.isBlank()) base.setProxyOptions(proxy(proxyUrl));
-    PoolOptions pool = new PoolOptions().setHttp1MaxSize(HTTP1_POOL_SIZE).setHttp2MaxSize(HTTP2_POOL_SIZE).setMaxWaitQueueSize(-1);
-    HttpClientOptions tlsOptions = new HttpClientOptions(base).setSsl(true).setUseAlpn(true)
+    this.tlsOptions = new HttpClientOptions(base).setSsl(true).setUseAlpn(true)
         .setProtocolVersion(HttpVersion.HTTP_2).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
-    HttpClientOptions plainOptions = new HttpClientOptions(base).setProtocolVersion(HttpVersion.HTTP_1_1);
-    this.tls = vertx.httpClientBuilder().with(tlsOptions).with(pool).build();
-    this.plain = vertx.httpClientBuilder().with(plainOptions).with(pool).build();
+    this.plainOptions = new HttpClientOptions(base).setProtocolVersion(HttpVersion.HTTP_1_1);
+  }
+
+  private HttpClientAgent pool(ProviderConfig config, boolean tls) {
+    int max = config.maxConnections();
+    return pools.computeIfAbsent(config.name() + "|" + max + "|" + tls, k -> {
+      PoolOptions pool = new PoolOptions().setHttp1MaxSize(max).setHttp2MaxSize(HTTP2_POOL_SIZE).setMaxWaitQueueSize(max);
+      return vertx.httpClientBuilder().with(tls ? tlsOptions : plainOptions).with(pool).build();
+    });
   }
 
   /**
@@ -63,7 +77,7 @@ public final class UpstreamClient {
         .setHeaders(call.headers());
     if (config.connectTimeoutMs() > 0) opts.setConnectTimeout(config.connectTimeoutMs());
     if (config.firstByteTimeoutMs() > 0) opts.setIdleTimeout(config.firstByteTimeoutMs());
-    HttpClientAgent client = call.url().startsWith("https:") ? tls : plain;
+    HttpClientAgent client = pool(config, call.url().startsWith("https:"));
     return client.request(opts).compose(req -> {
       // Failures reach the caller through the response future and the response's handlers; without
       // a handler here Vert.x also logs every deliberate reset (client gone) as an ERROR with a trace.
@@ -74,7 +88,7 @@ public final class UpstreamClient {
   }
 
   public Future<Void> close() {
-    return Future.join(tls.close(), plain.close()).mapEmpty();
+    return Future.join(pools.values().stream().map(HttpClientAgent::close).toList()).mapEmpty();
   }
 
   private static ProxyOptions proxy(String url) {

@@ -1,11 +1,9 @@
 package io.junction.routing;
 
 import io.junction.provider.KeyPool;
-import io.junction.provider.LocalProvider;
 import io.junction.provider.Provider;
 import io.junction.provider.ProviderRegistry;
 import io.junction.provider.UpstreamCall;
-import io.junction.provider.UpstreamClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashSet;
@@ -26,17 +24,27 @@ public final class HealthProber {
 
   private final Vertx vertx;
   private final ProviderRegistry registry;
-  private final UpstreamClient client;
+  private final Fetcher fetcher;
   private final HealthRegistry health;
   private final long tickMs;
   private final Map<String, Long> lastStarted = new ConcurrentHashMap<>();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private long timer = -1;
 
-  public HealthProber(Vertx vertx, ProviderRegistry registry, UpstreamClient client, HealthRegistry health, long tickMs) {
+  /**
+   * Sends a probe to a provider and completes with the answer's status as the adapter reads it
+   * ({@link io.junction.provider.ProviderAdapter#effectiveStatus}: 401 for a refused key) — the
+   * request path's exchange, in production.
+   */
+  @FunctionalInterface
+  public interface Fetcher {
+    Future<Integer> status(Provider p, UpstreamCall call);
+  }
+
+  public HealthProber(Vertx vertx, ProviderRegistry registry, Fetcher fetcher, HealthRegistry health, long tickMs) {
     this.vertx = vertx;
     this.registry = registry;
-    this.client = client;
+    this.fetcher = fetcher;
     this.health = health;
     this.tickMs = tickMs;
   }
@@ -52,11 +60,9 @@ public final class HealthProber {
     long now = System.currentTimeMillis();
     Set<String> probed = new HashSet<>();
     for (Provider p : registry.snapshot().providers()) {
-      if (!(p.adapter instanceof LocalProvider)) {
-        for (int key = p.keys.claimReprobe(); key >= 0; key = p.keys.claimReprobe()) reprobeKey(p, key);
-      }
+      for (int key = p.keys.claimReprobe(); key >= 0; key = p.keys.claimReprobe()) reprobeKey(p, key);
       long interval = HealthRegistry.longOption(p.config, INTERVAL_OPTION, 0);
-      if (interval <= 0 || !p.config.enabled() || p.adapter instanceof LocalProvider) continue;
+      if (interval <= 0 || !p.config.enabled()) continue;
       probed.add(p.name());
       Long last = lastStarted.get(p.name());
       if ((last != null && now - last < interval) || !inFlight.add(p.name())) continue;
@@ -76,8 +82,7 @@ public final class HealthProber {
 
   /** The upstream's verdict on one revoked key, from a model-list call made with it. */
   Future<Void> reprobeKey(Provider p, int key) {
-    return client.send(p.adapter.listModels(p.config, p.keys.key(key)), p.config, req -> {})
-        .compose(resp -> resp.body().map(body -> p.adapter.effectiveStatus(resp.statusCode(), body)))
+    return fetcher.status(p, p.adapter.listModels(p.config, p.keys.key(key)))
         .transform(ar -> {
           int status = ar.succeeded() ? ar.result() : 0;
           p.keys.reprobed(key, status >= 200 && status < 300, status == 401);
@@ -87,12 +92,11 @@ public final class HealthProber {
 
   /** One model-list call; null when there is no usable key to probe with (the pool already says why). */
   Future<HealthRegistry.Probe> probe(Provider p) {
-    int key = p.keys.next();
+    int key = p.keys.peek();
     if (key == KeyPool.NONE_USABLE) return Future.succeededFuture();
     UpstreamCall call = p.adapter.listModels(p.config, p.keys.key(key));
     long t0 = System.nanoTime();
-    return client.send(call, p.config, req -> {})
-        .compose(resp -> resp.body().map(body -> resp.statusCode()))
+    return fetcher.status(p, call)
         .transform(ar -> {
           long ms = (System.nanoTime() - t0) / 1_000_000;
           long at = System.currentTimeMillis();

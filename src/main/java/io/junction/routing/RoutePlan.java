@@ -47,7 +47,9 @@ public final class RoutePlan {
     if (last != null) {
       boolean nextKey = last.keyRejected() && previous.keyIndex() >= 0;
       if (!last.retryable() && !nextKey) return null;
-      if (nextKey) triesOnCurrent--; // a refused key costs no retry: the provider's next key gets its turn
+      // This candidate can't take the request at all, or has no connection to spare: the next one may.
+      if (last.kind() == Failure.Kind.UNSUPPORTED || last.kind() == Failure.Kind.POOL_FULL) moveOn();
+      else if (nextKey) triesOnCurrent--; // a refused key costs no retry: the provider's next key gets its turn
       else if (last.retryAfterMillis() > policy.retryAfterCapMs() && !freshKeyPossible(last)) moveOn();
     }
     while (index < candidates.size()) {

@@ -1,5 +1,10 @@
 package io.junction.server;
 
+import io.junction.auth.ClientKey;
+import io.junction.pipeline.Accounting;
+import io.junction.pipeline.Gateway;
+import io.junction.pipeline.Pipeline;
+import io.junction.pipeline.RequestIds;
 import io.junction.protocol.Codecs;
 import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
@@ -84,7 +89,7 @@ public final class GatewayServer {
 
   Router router() {
     Router router = Router.router(gw.vertx());
-    InboundRoutes api = new InboundRoutes(gw);
+    InboundRoutes api = new InboundRoutes(gw, Pipeline.standard(gw));
     long maxBody = gw.config().server().maxBodyBytes();
     if (guard != null) router.route().handler(guard::requestStarted);
     // Every body here is JSON, whatever its content type says (curl -d sends a form type): a form
@@ -139,10 +144,12 @@ public final class GatewayServer {
 
   private void failure(RoutingContext ctx) {
     int status = ctx.statusCode();
+    String requestId = RequestIds.of(ctx.request());
     GatewayException e;
     if (status == 413) {
       e = new GatewayException(ErrorKind.REQUEST_TOO_LARGE, 413, "request_too_large", null,
           "Request body is larger than the limit of " + gw.config().server().maxBodyBytes() + " bytes");
+      Accounting.refusedAtTheDoor(gw, requestId, codecFor(ctx).protocol().id, 413, e.getMessage());
     } else if (ctx.failure() instanceof GatewayException ge) {
       e = ge;
     } else if (ctx.failure() instanceof io.junction.store.StoreUnavailableException down) {
@@ -153,7 +160,7 @@ public final class GatewayServer {
       org.slf4j.LoggerFactory.getLogger(GatewayServer.class).error("Unhandled error on {}", ctx.request().path(), ctx.failure());
       e = new GatewayException(ErrorKind.API_ERROR, status > 0 ? status : 500, "internal_error", null, "Internal gateway error");
     }
-    InboundRoutes.sendError(ctx, codecFor(ctx), e, RequestIds.of(ctx.request()));
+    InboundRoutes.sendError(ctx, codecFor(ctx), e, requestId);
   }
 
   /** The protocol a path belongs to, so that even routing errors answer in the client's own shape. */

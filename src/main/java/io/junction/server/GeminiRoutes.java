@@ -1,5 +1,8 @@
 package io.junction.server;
 
+import io.junction.auth.ClientKey;
+import io.junction.pipeline.Gateway;
+import io.junction.pipeline.RequestIds;
 import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.gemini.GeminiCodec;

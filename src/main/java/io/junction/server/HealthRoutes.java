@@ -1,5 +1,10 @@
 package io.junction.server;
 
+import io.junction.auth.ClientIdentity;
+import io.junction.auth.ClientKey;
+import io.junction.pipeline.Gateway;
+import io.junction.pipeline.RequestIds;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.junction.protocol.Codecs;
 import io.junction.protocol.ErrorKind;

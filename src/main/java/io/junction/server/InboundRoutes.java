@@ -3,8 +3,14 @@ package io.junction.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.junction.protocol.ChatRequest;
+import io.junction.auth.ClientKey;
+import io.junction.pipeline.Call;
+import io.junction.pipeline.Gateway;
+import io.junction.pipeline.Headers;
+import io.junction.pipeline.Pipeline;
+import io.junction.pipeline.RequestIds;
 import io.junction.protocol.Codecs;
+import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.InboundCodec;
 import io.junction.protocol.Json;
@@ -15,47 +21,27 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The client-facing API (CONTRACT §4): parse, authenticate, decode, then hand over to a {@link ProxyCall}. */
+/** The client-facing API (CONTRACT §4): each call becomes a {@link Call} run through the {@link Pipeline}. */
 final class InboundRoutes {
   private final Gateway gw;
+  private final Pipeline pipeline;
 
-  InboundRoutes(Gateway gw) { this.gw = gw; }
+  InboundRoutes(Gateway gw, Pipeline pipeline) {
+    this.gw = gw;
+    this.pipeline = pipeline;
+  }
 
   /**
    * A chat call in any protocol. {@code pathModel} is the model from the URL (Gemini), {@code
-   * forceStream} overrides the body's stream flag (Gemini's method names say it), and {@code
+   * pathStream} overrides the body's stream flag (Gemini's method names say it), and {@code
    * passthroughAllowed} is false when the client wants a stream framing the upstream can't give as-is.
    */
-  void chat(RoutingContext ctx, InboundCodec codec, String pathModel, Boolean forceStream, boolean passthroughAllowed) {
-    String requestId = RequestIds.of(ctx.request());
-    try {
-      ClientIdentity who = gw.authenticator().authenticate(ClientKey.of(ctx.request()));
-      ObjectNode body = parseBody(ctx.body().buffer());
-      ChatRequest req = codec.decodeRequest(body, pathModel);
-      if (forceStream != null) req.stream = forceStream;
-      new ProxyCall(gw, ctx.response(), codec, req, body, req.model, req.stream, passthroughAllowed,
-          ProxyCall.Operation.CHAT, who, requestId).routingUser(ctx.request().getHeader(Headers.USER)).start();
-    } catch (GatewayException e) {
-      sendError(ctx, codec, e, requestId);
-    }
+  void chat(RoutingContext ctx, InboundCodec codec, String pathModel, Boolean pathStream, boolean passthroughAllowed) {
+    pipeline.run(Call.of(ctx, Call.Operation.CHAT, codec, pathModel, pathStream, passthroughAllowed));
   }
 
   void embeddings(RoutingContext ctx) {
-    InboundCodec codec = Codecs.inbound(Protocol.OPENAI);
-    String requestId = RequestIds.of(ctx.request());
-    try {
-      ClientIdentity who = gw.authenticator().authenticate(ClientKey.of(ctx.request()));
-      ObjectNode body = parseBody(ctx.body().buffer());
-      String model = Json.string(body, "model", "model");
-      if (model == null || model.isBlank()) throw GatewayException.invalid("model", "'model' is required");
-      JsonNode input = body.get("input");
-      if (input == null || input.isNull()) throw GatewayException.invalid("input", "'input' is required");
-      if (!input.isTextual() && !input.isArray()) throw GatewayException.invalid("input", "'input' must be a string or an array");
-      new ProxyCall(gw, ctx.response(), codec, null, body, model, false, true, ProxyCall.Operation.EMBEDDINGS, who, requestId)
-          .routingUser(ctx.request().getHeader(Headers.USER)).start();
-    } catch (GatewayException e) {
-      sendError(ctx, codec, e, requestId);
-    }
+    pipeline.run(Call.of(ctx, Call.Operation.EMBEDDINGS, Codecs.inbound(Protocol.OPENAI), null, false, true));
   }
 
   /** {@code GET /v1/models} in OpenAI's shape: every served model name and virtual model. */
@@ -86,6 +72,7 @@ final class InboundRoutes {
     return models;
   }
 
+  /** A whole JSON object body, for the side routes that decode fully (token counting). */
   static ObjectNode parseBody(Buffer body) {
     if (body == null || body.length() == 0) throw GatewayException.invalid(null, "Request body is empty; expected a JSON object");
     JsonNode n;
@@ -99,8 +86,10 @@ final class InboundRoutes {
     return o;
   }
 
-  static void sendError(RoutingContext ctx, InboundCodec codec, GatewayException e, String requestId) {
+  static void sendError(RoutingContext ctx, InboundCodec codec, Throwable err, String requestId) {
     if (ctx.response().ended()) return;
+    GatewayException e = err instanceof GatewayException ge ? ge
+        : new GatewayException(ErrorKind.API_ERROR, 500, "internal_error", null, "Internal gateway error");
     ctx.response().setStatusCode(e.status);
     Headers.common(ctx.response(), requestId, null, 0);
     if (e.retryAfterSeconds >= 0) ctx.response().putHeader("retry-after", Long.toString(e.retryAfterSeconds));

@@ -6,6 +6,7 @@ import io.junction.protocol.Usage;
  * One client request, emitted once when its answer is complete (or failed). {@code provider} and
  * {@code model} are the ones that answered last (the upstream model name); {@code ttftMicros} is
  * -1 for non-streamed answers. {@code keyId} is the virtual key's id, "master", or null.
+ * {@code costUsd} is the price of {@code usage}, computed once when the event is made.
  */
 public record RequestEvent(
     long timestampMillis,
@@ -21,4 +22,5 @@ public record RequestEvent(
     long ttftMicros,
     Usage usage,
     int attempts,
-    String error) {}
+    String error,
+    double costUsd) {}

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.junction.config.GatewayConfig;
 import io.junction.config.PriceConfig;
 import io.junction.protocol.Usage;
-import io.junction.server.ClientIdentity;
+import io.junction.auth.ClientAuthenticator;
+import io.junction.auth.ClientIdentity;
 import io.junction.store.CostReport;
 import io.junction.store.LogQuery;
 import io.junction.store.TimeRange;
@@ -34,12 +35,13 @@ class DataServicesTest {
       secret = created.secret();
       keyId = created.key().id();
       ClientIdentity who = ds.authenticator().authenticate(secret);
-      ds.authenticator().admit(who, "gpt-4o");
+      ClientAuthenticator.Admission admission = ds.authenticator()
+          .admit(who, new ClientAuthenticator.AdmissionRequest("gpt-4o", 0, 0)).toCompletionStage().toCompletableFuture().join();
       Usage usage = new Usage(1_000_000, 0);
       double cost = ds.pricing().cost("openai", "gpt-4o", usage);
       ds.telemetry().request(new RequestEvent(System.currentTimeMillis(), "req-1", who.keyId(), "openai", "gpt-4o",
-          "openai", "gpt-4o", false, 200, 2_000, -1, usage, 1, null));
-      ds.authenticator().record(who, "gpt-4o", usage, cost);
+          "openai", "gpt-4o", false, 200, 2_000, -1, usage, 1, null, cost));
+      ds.authenticator().settle(admission, usage, cost);
       assertThat(ds.metrics().snapshot("openai").totals().requests()).isEqualTo(1);
     }
 

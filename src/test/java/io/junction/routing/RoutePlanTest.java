@@ -26,15 +26,15 @@ class RoutePlanTest {
   }
 
   private static Failure status(int status) {
-    return new Failure(new GatewayException(ErrorKind.forStatus(status), status, "upstream_error", null, "HTTP " + status), status, false, 0);
+    return new Failure(new GatewayException(ErrorKind.forStatus(status), status, "upstream_error", null, "HTTP " + status), status, Failure.Kind.STATUS, 0);
   }
 
   private static Failure rateLimited(long retryAfterMs) {
-    return new Failure(new GatewayException(ErrorKind.RATE_LIMIT, 429, "upstream_error", null, "slow down"), 429, false, retryAfterMs);
+    return new Failure(new GatewayException(ErrorKind.RATE_LIMIT, 429, "upstream_error", null, "slow down"), 429, Failure.Kind.STATUS, retryAfterMs);
   }
 
   private static Failure refused() {
-    return new Failure(new GatewayException(ErrorKind.BAD_GATEWAY, 502, "upstream_unreachable", null, "refused"), 0, false, 0);
+    return new Failure(new GatewayException(ErrorKind.BAD_GATEWAY, 502, "upstream_unreachable", null, "refused"), 0, Failure.Kind.CONNECT, 0);
   }
 
   /** Runs the plan, failing every attempt with {@code failure}; returns "provider#key" per attempt. */

@@ -21,7 +21,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every bad input gets a clear error in the OpenAI shape, and nothing reaches the upstream. */
+/**
+ * Every bad input gets a clear error in the OpenAI shape. What the gateway itself needs (a JSON
+ * object with a model) is checked before anything is sent; the rest of a same-protocol request is
+ * the upstream's to judge (CONTRACT §8), while a request that must be translated is refused with a
+ * 400 naming the field when it cannot be read.
+ */
 class ErrorCasesTest {
   static Vertx vertx;
   static MockOpenAiServer upstream;
@@ -41,7 +46,9 @@ class ErrorCasesTest {
         io.junction.config.DispatchMode.POOLED, 1, List.of("dead-model"), 5000, 1000, 5000, 5000, 0, Map.of(), true, Map.of());
     ProviderConfig slow = new ProviderConfig("slow", "openai", null, upstream.baseUrl(), List.of(MockOpenAiServer.KEY),
         io.junction.config.DispatchMode.POOLED, 1, List.of("slow-model"), 60000, 1000, 300, 300, 0, Map.of(), true, Map.of());
-    GatewayConfig c = GatewayConfig.defaults().withProviders(List.of(ok, dead, slow)).withMasterKey(TestGateway.MASTER_KEY)
+    // Serves gemini-x through translation; never reached (its address is dead), since every request to it here is refused first.
+    ProviderConfig translated = ProviderConfig.simple("gem", "gemini", "http://127.0.0.1:" + deadPort, List.of("k"), List.of("gemini-x"));
+    GatewayConfig c = GatewayConfig.defaults().withProviders(List.of(ok, dead, slow, translated)).withMasterKey(TestGateway.MASTER_KEY)
         .withStorageUrl(TestGateway.tempDatabase());
     c = c.withServer(new GatewayConfig.Server("127.0.0.1", 0, 4096, 1000));
     gateway = new TestGateway(c);
@@ -76,22 +83,38 @@ class ErrorCasesTest {
   }
 
   @Test
-  void wrongTypesAndMissingFieldsAre400NamingTheField() throws Exception {
+  void wrongTypesAndMissingFieldsAre400NamingTheFieldWhenTranslating() throws Exception {
     Map<String, String> cases = Map.of(
         "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "model",
-        "{\"model\":\"gpt-4o\"}", "messages",
-        "{\"model\":\"gpt-4o\",\"messages\":\"hi\"}", "messages",
-        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":\"hot\"}", "temperature",
-        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"wizard\",\"content\":\"hi\"}]}", "messages[0].role",
-        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"tool\",\"tool_call_id\":\"x\",\"content\":\"hi\"}]}", "messages[0].tool_call_id",
+        "{\"model\":\"gemini-x\"}", "messages",
+        "{\"model\":\"gemini-x\",\"messages\":\"hi\"}", "messages",
+        "{\"model\":\"gemini-x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":\"hot\"}", "temperature",
+        "{\"model\":\"gemini-x\",\"messages\":[{\"role\":\"wizard\",\"content\":\"hi\"}]}", "messages[0].role",
+        "{\"model\":\"gemini-x\",\"messages\":[{\"role\":\"tool\",\"tool_call_id\":\"x\",\"content\":\"hi\"}]}", "messages[0].tool_call_id",
         "[1,2,3]", "");
+    int before = upstream.received.size();
     for (var e : cases.entrySet()) {
       var r = post("/v1/chat/completions", e.getKey(), TestGateway.MASTER_KEY);
       assertThat(r.statusCode()).as(e.getKey()).isEqualTo(400);
       JsonNode err = error(r);
       if (!e.getValue().isEmpty()) assertThat(err.path("param").asText()).as(e.getKey()).isEqualTo(e.getValue());
     }
-    assertThat(upstream.received).isEmpty();
+    assertThat(upstream.received).hasSize(before);
+  }
+
+  @Test
+  void sameProtocolRequestsReachTheUpstreamUnvalidated() throws Exception {
+    // Fields the gateway does not model (an input_audio part, a beta field) and values it would not
+    // accept itself are the upstream's to judge: relayed byte for byte but for the model.
+    String body = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_audio\","
+        + "\"input_audio\":{\"data\":\"UklGRg==\",\"format\":\"wav\"}}]}],\"some_beta_field\":{\"x\":[1,2]}}";
+    int before = upstream.received.size();
+    var r = post("/v1/chat/completions", body, TestGateway.MASTER_KEY);
+    assertThat(upstream.received).hasSize(before + 1);
+    JsonNode sent = upstream.received.get(before).body();
+    assertThat(sent.path("messages").get(0).path("content").get(0).path("type").asText()).isEqualTo("input_audio");
+    assertThat(sent.path("some_beta_field").path("x").size()).isEqualTo(2);
+    assertThat(r.statusCode()).as("the upstream's own verdict").isIn(200, 400);
   }
 
   @Test

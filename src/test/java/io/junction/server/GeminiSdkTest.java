@@ -230,14 +230,28 @@ class GeminiSdkTest {
   }
 
   @Test
-  void invalidRequestIsA400NamingTheField() throws Exception {
+  void invalidRequestIsA400NamingTheFieldWhenTranslated() throws Exception {
+    // To gpt-4o the Gemini body must be decoded, so the gateway judges it; to a Gemini upstream it
+    // would be relayed and judged there (see sameProtocolInvalidRequestGetsTheUpstreamsVerdict).
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(gateway.url() + "/v1beta/models/gpt-4o:generateContent"))
+        .header("x-goog-api-key", TestGateway.MASTER_KEY).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"contents\":[{\"role\":\"bot\",\"parts\":[{\"text\":\"hi\"}]}]}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("\"status\":\"INVALID_ARGUMENT\"").contains("contents[0].role");
+  }
+
+  @Test
+  void sameProtocolInvalidRequestGetsTheUpstreamsVerdict() throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create(gateway.url() + "/v1beta/models/gemini-2.5-flash:generateContent"))
         .header("x-goog-api-key", TestGateway.MASTER_KEY).header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"contents\":[{\"role\":\"bot\",\"parts\":[{\"text\":\"hi\"}]}]}")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(r.body()).contains("\"status\":\"INVALID_ARGUMENT\"").contains("contents[0].role");
+    assertThat(r.body()).contains("\"status\":\"INVALID_ARGUMENT\"").contains("valid role");
+    assertThat(r.headers().firstValue("x-junction-provider")).hasValue("google");
   }
 
   @Test

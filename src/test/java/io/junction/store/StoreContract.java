@@ -35,14 +35,14 @@ abstract class StoreContract {
 
   static LogEntry row(long time, String provider, String model, String keyId, int status, double cost) {
     RequestEvent e = new RequestEvent(time, "req-" + time, keyId, "openai", model, provider, model, false, status,
-        12_345, -1, new Usage(100, 20, 30, 0, 0), 1, status >= 400 ? "boom" : null);
+        12_345, -1, new Usage(100, 20, 30, 0, 0), 1, status >= 400 ? "boom" : null, cost);
     return LogEntry.of(e, cost);
   }
 
   @Test
   void logsRoundTripEveryField() {
     RequestEvent e = new RequestEvent(T0, "req-1", "vk_1", "anthropic", "smart", "openai", "gpt-4o", true, 200,
-        1_500_000, 250_000, new Usage(1000, 200, 300, 0, 0), 2, null);
+        1_500_000, 250_000, new Usage(1000, 200, 300, 0, 0), 2, null, 0.0123);
     store.logs.insert(List.of(LogEntry.of(e, 0.0123))).join();
 
     LogEntry got = store.logs.query(LogQuery.latest(10)).join().getFirst();

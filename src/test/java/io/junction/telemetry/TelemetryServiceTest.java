@@ -38,11 +38,12 @@ class TelemetryServiceTest {
 
   @Test
   void closingTheSinkWritesEveryRequestWithItsCost() {
-    TelemetryService sink = TelemetryService.create(Pricing.catalog(), metrics, store.logs);
+    TelemetryService sink = TelemetryService.create(metrics, store.logs);
     for (int i = 0; i < 1_200; i++) {
       sink.attempt(new AttemptEvent("req-" + i, 1, "openai", "gpt-4o-2024-08-06", 0, 200, 900, null));
       sink.request(new RequestEvent(1_000L + i, "req-" + i, "vk_1", "openai", "gpt-4o", "openai",
-          "gpt-4o-2024-08-06", false, 200, 1_000, -1, new Usage(1_000_000, 100_000, 0, 0, 0), 1, null));
+          "gpt-4o-2024-08-06", false, 200, 1_000, -1, new Usage(1_000_000, 100_000, 0, 0, 0), 1, null,
+          Pricing.catalog().cost("openai", "gpt-4o-2024-08-06", new Usage(1_000_000, 100_000, 0, 0, 0))));
     }
     sink.close();
 
@@ -68,6 +69,6 @@ class TelemetryServiceTest {
 
   private static LogEntry old(long time) {
     return LogEntry.of(new RequestEvent(time, "r" + time, null, "openai", "m", "p", "m", false, 200, 1, -1,
-        Usage.ZERO, 1, null), 0);
+        Usage.ZERO, 1, null, 0), 0);
   }
 }

@@ -39,6 +39,12 @@ import java.util.concurrent.TimeUnit;
 public final class MockAnthropicServer implements AutoCloseable {
   public static final String KEY = "sk-ant-mock-upstream";
   public static final String VERSION = "2023-06-01";
+  /**
+   * The API versions accepted: the one Junction's adapter sends, the older 2023-01-01, and the one
+   * anthropic-java 3.x puts on every request (it reaches the mock when Junction relays a client's
+   * own anthropic-version, CONTRACT §8).
+   */
+  static final java.util.Set<String> KNOWN_VERSIONS = java.util.Set.of("2023-01-01", VERSION, "2026-10-21");
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Set<String> MESSAGE_FIELDS = Set.of("model", "messages", "max_tokens", "system", "metadata",
@@ -139,7 +145,7 @@ public final class MockAnthropicServer implements AutoCloseable {
     if (!apiKey.equals(req.getHeader("x-api-key"))) throw new Rejection(401, "authentication_error", "invalid x-api-key");
     String version = req.getHeader("anthropic-version");
     if (version == null) throw invalid("anthropic-version: header is required");
-    if (!VERSION.equals(version)) throw invalid("anthropic-version: unsupported version '" + version + "'");
+    if (!KNOWN_VERSIONS.contains(version)) throw invalid("anthropic-version: unsupported version '" + version + "'");
 
     if (path.equals("/v1/models")) {
       if (req.method() != HttpMethod.GET) throw new Rejection(405, "invalid_request_error", "Method Not Allowed");

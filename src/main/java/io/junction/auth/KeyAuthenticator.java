@@ -1,11 +1,13 @@
-package io.junction.server;
+package io.junction.auth;
 
 import io.junction.admin.UsageLimiter;
 import io.junction.admin.VirtualKeys;
+import io.junction.config.Glob;
 import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Usage;
 import io.junction.store.VirtualKey;
+import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -41,7 +43,16 @@ public final class KeyAuthenticator implements ClientAuthenticator {
   }
 
   @Override
-  public void admit(ClientIdentity who, String model) {
+  public Future<Admission> admit(ClientIdentity who, AdmissionRequest request) {
+    try {
+      check(who, request.model());
+      return Future.succeededFuture(new Admission(who, request.model(), 0));
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private void check(ClientIdentity who, String model) {
     if (who.master()) return;
     VirtualKey k = keys.byId(who.keyId()).filter(key -> !key.revoked())
         .orElseThrow(() -> unauthorized("This API key has been revoked"));
@@ -64,7 +75,8 @@ public final class KeyAuthenticator implements ClientAuthenticator {
   }
 
   @Override
-  public void record(ClientIdentity who, String model, Usage usage, double costUsd) {
+  public void settle(Admission admission, Usage usage, double costUsd) {
+    ClientIdentity who = admission.who();
     if (who.master() || who.keyId() == null) return;
     if (usage != null) limiter.addTokens(who.keyId(), usage.totalTokens());
     keys.addSpend(who.keyId(), costUsd);
@@ -81,30 +93,9 @@ public final class KeyAuthenticator implements ClientAuthenticator {
     int slash = model.indexOf('/');
     String bare = slash < 0 ? null : model.substring(slash + 1);
     for (String p : patterns) {
-      if (glob(p, model) || (bare != null && p.indexOf('/') < 0 && glob(p, bare))) return true;
+      if (Glob.matches(p, model) || (bare != null && p.indexOf('/') < 0 && Glob.matches(p, bare))) return true;
     }
     return false;
-  }
-
-  /** Glob match with backtracking over the last {@code *} (linear for the usual patterns). */
-  static boolean glob(String pattern, String text) {
-    int p = 0, t = 0, star = -1, mark = 0;
-    while (t < text.length()) {
-      if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
-        p++;
-        t++;
-      } else if (p < pattern.length() && pattern.charAt(p) == '*') {
-        star = p++;
-        mark = t;
-      } else if (star >= 0) {
-        p = star + 1;
-        t = ++mark;
-      } else {
-        return false;
-      }
-    }
-    while (p < pattern.length() && pattern.charAt(p) == '*') p++;
-    return p == pattern.length();
   }
 
   private static GatewayException unauthorized(String message) {

@@ -1,4 +1,6 @@
-package io.junction.server;
+package io.junction.pipeline;
+
+import io.junction.auth.ClientAuthenticator;
 
 import io.junction.config.GatewayConfig;
 import io.junction.provider.ProviderRegistry;

@@ -1,4 +1,4 @@
-package io.junction.server;
+package io.junction.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -95,7 +95,7 @@ class KeyAuthenticatorTest {
     fails(() -> auth.authenticate(null), 401, "invalid_api_key");
     fails(() -> auth.authenticate(""), 401, "invalid_api_key");
     fails(() -> auth.authenticate("jk-not-a-key"), 401, "invalid_api_key");
-    auth.admit(ClientIdentity.MASTER, "anything"); // never limited
+    admit(auth, ClientIdentity.MASTER, "anything"); // never limited
   }
 
   @Test
@@ -105,8 +105,8 @@ class KeyAuthenticatorTest {
     assertThat(open.authenticate(null)).isSameAs(ClientIdentity.ANONYMOUS);
     assertThat(open.authenticate("garbage")).isSameAs(ClientIdentity.ANONYMOUS);
     assertThat(open.authenticate(created.secret())).isSameAs(ClientIdentity.ANONYMOUS);
-    open.admit(ClientIdentity.ANONYMOUS, "gpt-4o");
-    open.admit(ClientIdentity.ANONYMOUS, "gpt-4o");
+    admit(open, ClientIdentity.ANONYMOUS, "gpt-4o");
+    admit(open, ClientIdentity.ANONYMOUS, "gpt-4o");
   }
 
   @Test
@@ -119,7 +119,7 @@ class KeyAuthenticatorTest {
     assertThat(keys.revoke(gone.key().id()).join()).isTrue();
     assertThat(keys.revoke(gone.key().id()).join()).isFalse();
     fails(() -> auth.authenticate(gone.secret()), 401, "invalid_api_key");
-    fails(() -> auth.admit(goneWho, "gpt-4o"), 401, "invalid_api_key");
+    fails(() -> admit(auth, goneWho, "gpt-4o"), 401, "invalid_api_key");
     assertThat(keys.list()).extracting(VirtualKey::name, VirtualKey::revoked)
         .containsExactly(tuple("kept", false), tuple("gone", true));
 
@@ -132,50 +132,50 @@ class KeyAuthenticatorTest {
   @Test
   void allowedModelsAreGlobs() throws Exception {
     ClientIdentity who = auth.authenticate(create("{\"name\":\"k\",\"allowed_models\":[\"gpt-4o*\",\"claude-?-haiku\"]}").secret());
-    auth.admit(who, "gpt-4o");
-    auth.admit(who, "gpt-4o-mini");
-    auth.admit(who, "openai/gpt-4o-mini");
-    auth.admit(who, "claude-3-haiku");
-    fails(() -> auth.admit(who, "claude-sonnet-4-5"), 403, "model_not_allowed");
-    fails(() -> auth.admit(who, "gpt-4"), 403, "model_not_allowed");
-    assertThat(KeyAuthenticator.glob("a*b*c", "aXXbYYbc")).isTrue();
-    assertThat(KeyAuthenticator.glob("a*b", "aXXbY")).isFalse();
+    admit(auth, who, "gpt-4o");
+    admit(auth, who, "gpt-4o-mini");
+    admit(auth, who, "openai/gpt-4o-mini");
+    admit(auth, who, "claude-3-haiku");
+    fails(() -> admit(auth, who, "claude-sonnet-4-5"), 403, "model_not_allowed");
+    fails(() -> admit(auth, who, "gpt-4"), 403, "model_not_allowed");
+    assertThat(io.junction.config.Glob.matches("a*b*c", "aXXbYYbc")).isTrue();
+    assertThat(io.junction.config.Glob.matches("a*b", "aXXbY")).isFalse();
   }
 
   @Test
   void requestsPerMinuteAnswer429WithRetryAfterUntilTheNextMinute() throws Exception {
     ClientIdentity who = auth.authenticate(create("{\"name\":\"k\",\"rpm\":2}").secret());
-    auth.admit(who, "gpt-4o");
-    auth.admit(who, "gpt-4o");
-    assertThatThrownBy(() -> auth.admit(who, "gpt-4o")).isInstanceOfSatisfying(GatewayException.class, e -> {
+    admit(auth, who, "gpt-4o");
+    admit(auth, who, "gpt-4o");
+    assertThatThrownBy(() -> admit(auth, who, "gpt-4o")).isInstanceOfSatisfying(GatewayException.class, e -> {
       assertThat(e.status).isEqualTo(429);
       assertThat(e.retryAfterSeconds).as("clock is at :10 of the minute").isEqualTo(50);
     });
     clock.advanceMillis(50_000);
-    auth.admit(who, "gpt-4o");
+    admit(auth, who, "gpt-4o");
   }
 
   @Test
   void tokensPerMinuteCountRecordedUsage() throws Exception {
     ClientIdentity who = auth.authenticate(create("{\"name\":\"k\",\"tpm\":1000}").secret());
-    auth.admit(who, "gpt-4o");
-    auth.record(who, "gpt-4o", new Usage(900, 99), 0);
-    auth.admit(who, "gpt-4o"); // 999 < 1000
-    auth.record(who, "gpt-4o", new Usage(1, 0), 0);
-    fails(() -> auth.admit(who, "gpt-4o"), 429, "rate_limit_exceeded");
+    admit(auth, who, "gpt-4o");
+    auth.settle(new ClientAuthenticator.Admission(who, "gpt-4o", 0), new Usage(900, 99), 0);
+    admit(auth, who, "gpt-4o"); // 999 < 1000
+    auth.settle(new ClientAuthenticator.Admission(who, "gpt-4o", 0), new Usage(1, 0), 0);
+    fails(() -> admit(auth, who, "gpt-4o"), 429, "rate_limit_exceeded");
     clock.advanceMillis(60_000);
-    auth.admit(who, "gpt-4o");
+    admit(auth, who, "gpt-4o");
   }
 
   @Test
   void budgetsStopSpendingAndSpendSurvivesARestart() throws Exception {
     CreatedKey created = create("{\"name\":\"k\",\"budget_usd\":1.0}");
     ClientIdentity who = auth.authenticate(created.secret());
-    auth.admit(who, "gpt-4o");
-    auth.record(who, "gpt-4o", new Usage(10, 10), 0.6);
-    auth.admit(who, "gpt-4o");
-    auth.record(who, "gpt-4o", new Usage(10, 10), 0.4);
-    fails(() -> auth.admit(who, "gpt-4o"), 403, "budget_exceeded");
+    admit(auth, who, "gpt-4o");
+    auth.settle(new ClientAuthenticator.Admission(who, "gpt-4o", 0), new Usage(10, 10), 0.6);
+    admit(auth, who, "gpt-4o");
+    auth.settle(new ClientAuthenticator.Admission(who, "gpt-4o", 0), new Usage(10, 10), 0.4);
+    fails(() -> admit(auth, who, "gpt-4o"), 403, "budget_exceeded");
     assertThat(keys.list().getFirst().spentUsd()).isCloseTo(1.0, within(1e-9));
 
     keys.flushSpend().join();
@@ -183,6 +183,13 @@ class KeyAuthenticatorTest {
     VirtualKeys reloaded = VirtualKeys.load(store.keys, freshLimiter, clock).join();
     assertThat(freshLimiter.spentUsd(created.key().id())).isCloseTo(1.0, within(1e-9));
     KeyAuthenticator fresh = new KeyAuthenticator(MASTER, reloaded, freshLimiter);
-    fails(() -> fresh.admit(fresh.authenticate(created.secret()), "gpt-4o"), 403, "budget_exceeded");
+    fails(() -> admit(fresh, fresh.authenticate(created.secret()), "gpt-4o"), 403, "budget_exceeded");
+  }
+
+  /** Admits synchronously: the in-memory authenticator answers at once; a refusal is thrown as the GatewayException. */
+  private static ClientAuthenticator.Admission admit(ClientAuthenticator auth, ClientIdentity who, String model) {
+    var f = auth.admit(who, new ClientAuthenticator.AdmissionRequest(model, 0, 0));
+    if (f.failed()) throw (RuntimeException) f.cause();
+    return f.result();
   }
 }

@@ -1,4 +1,4 @@
-package io.junction.server;
+package io.junction.auth;
 
 import io.vertx.core.http.HttpServerRequest;
 
@@ -17,7 +17,7 @@ public final class ClientKey {
   }
 
   /** Whether the key came the Gemini way (decides the shape of GET /v1/models). */
-  static boolean isGoogleStyle(HttpServerRequest req) {
+  public static boolean isGoogleStyle(HttpServerRequest req) {
     return req.getHeader("authorization") == null && req.getHeader("x-api-key") == null
         && (req.getHeader("x-goog-api-key") != null || req.getParam("key") != null);
   }

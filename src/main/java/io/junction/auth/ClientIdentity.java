@@ -1,4 +1,4 @@
-package io.junction.server;
+package io.junction.auth;
 
 import java.util.List;
 
