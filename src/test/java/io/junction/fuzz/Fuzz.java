@@ -8,5 +8,5 @@ final class Fuzz {
    * Executions per target when fuzzing (JAZZER_FUZZ=1, as .ci/run does, one target per JVM);
    * without it each target only replays its seeds and kept crash inputs as a regression test.
    */
-  static final long EXECUTIONS = 30_000;
+  static final long EXECUTIONS = 20_000;
 }
