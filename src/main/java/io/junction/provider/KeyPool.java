@@ -63,27 +63,18 @@ public final class KeyPool {
   public List<String> secrets() { return keys; }
 
   /** The next usable key's index in rotation, {@link #KEYLESS}, or {@link #NONE_USABLE}. */
-  public int next() {
-    int n = keys.size();
-    if (n == 0) return KEYLESS;
-    long now = clock.getAsLong();
-    int start = cursor.getAndIncrement();
-    for (int i = 0; i < n; i++) {
-      int k = Math.floorMod(start + i, n);
-      if (blockedUntil.get(k) <= now) return k;
-    }
-    return NONE_USABLE;
-  }
+  public int next() { return firstUsable(cursor.getAndIncrement()); }
 
   /**
    * A usable key's index without moving the rotation: side calls (token counts, tests, probes)
    * must not shift which key the next request gets.
    */
-  public int peek() {
+  public int peek() { return firstUsable(cursor.get()); }
+
+  private int firstUsable(int start) {
     int n = keys.size();
     if (n == 0) return KEYLESS;
     long now = clock.getAsLong();
-    int start = cursor.get();
     for (int i = 0; i < n; i++) {
       int k = Math.floorMod(start + i, n);
       if (blockedUntil.get(k) <= now) return k;

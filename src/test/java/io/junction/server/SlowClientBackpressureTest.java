@@ -22,11 +22,17 @@ import org.junit.jupiter.api.Test;
 /**
  * A client that stops reading must stop the upstream too: the gateway pauses the upstream
  * response while the client's write queue is full, so it never holds a whole answer in memory.
- * The upstream here writes a 64 MB stream as fast as its own write queue lets it, and counts what
+ * The upstream here writes a 96 MB stream as fast as its own write queue lets it, and counts what
  * it managed to write.
  */
 class SlowClientBackpressureTest {
-  private static final int EVENTS = 64 * 1024;
+  /**
+   * 96 MB of events: more than the kernel can hold between the three sockets (the gateway's
+   * receive buffer autotunes up to tcp_rmem's max, 32 MB here, plus up to 4 MB of send buffer on
+   * each sending side), so an upstream that is not paused writes them all, and one that is stops
+   * at well under half.
+   */
+  private static final int EVENTS = 96 * 1024;
   private static final String EVENT = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
       + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + "x".repeat(880) + "\"},\"finish_reason\":null}]}\n\n";
   private static final String LAST = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
@@ -81,14 +87,18 @@ class SlowClientBackpressureTest {
 
       // Not reading: once socket buffers and the gateway's bounded write queue are full, the
       // upstream must be paused. Wait until its count stops moving.
+      // First the stream must be under way (on a busy machine the gateway may take a while to call
+      // the upstream): a count sampled before then would be 0 and prove nothing.
+      for (int i = 0; i < 200 && eventsWritten.get() == 0; i++) Thread.sleep(50);
+      assertThat(eventsWritten.get()).as("the upstream started writing").isPositive();
       long before;
       long after = eventsWritten.get();
       do {
         before = after;
-        Thread.sleep(300);
+        Thread.sleep(1_000);
         after = eventsWritten.get();
       } while (after != before);
-      assertThat(after).as("events the upstream could write while the client read nothing").isLessThan(EVENTS / 4);
+      assertThat(after).as("events the upstream could write while the client read nothing").isLessThan(EVENTS / 2);
 
       // Now read everything: every event arrives, then the OpenAI end marker.
       InputStream in = client.getInputStream();
