@@ -1,11 +1,11 @@
 package io.junction.protocol;
 
 import io.vertx.core.buffer.Buffer;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Incremental Server-Sent Events parser (WHATWG rules: LF, CR or CRLF line ends; multi-line
- * data joined with LF; comments ignored). Bytes may arrive split anywhere.
+ * Server-Sent Events as (event name, data) pairs, for code that wants the text of every event.
+ * The framing is {@link SseFramer}'s: WHATWG line ends, comments ignored, multi-line data joined
+ * with LF, one event over 8 MiB stops it with {@link #error()}.
  */
 public final class SseParser {
 
@@ -14,74 +14,19 @@ public final class SseParser {
     void onEvent(String event, String data);
   }
 
-  private final Listener listener;
-  private byte[] pending = new byte[0];
-  private String eventName;
-  private StringBuilder data;
-  private boolean skipLf;
+  private final SseFramer framer;
 
-  public SseParser(Listener listener) { this.listener = listener; }
-
-  public void feed(Buffer chunk) {
-    byte[] bytes = chunk.getBytes();
-    byte[] buf;
-    if (pending.length == 0) {
-      buf = bytes;
-    } else {
-      buf = new byte[pending.length + bytes.length];
-      System.arraycopy(pending, 0, buf, 0, pending.length);
-      System.arraycopy(bytes, 0, buf, pending.length, bytes.length);
-    }
-    int start = 0;
-    for (int i = 0; i < buf.length; i++) {
-      byte b = buf[i];
-      if (skipLf) {
-        skipLf = false;
-        if (b == '\n') { start = i + 1; continue; }
-      }
-      if (b == '\n' || b == '\r') {
-        line(new String(buf, start, i - start, StandardCharsets.UTF_8));
-        if (b == '\r') skipLf = true;
-        start = i + 1;
-      }
-    }
-    if (start < buf.length) {
-      pending = new byte[buf.length - start];
-      System.arraycopy(buf, start, pending, 0, pending.length);
-    } else {
-      pending = new byte[0];
-    }
+  public SseParser(Listener listener) {
+    this.framer = new SseFramer(e -> {
+      if (e.hasData()) listener.onEvent(e.name(), e.data());
+    });
   }
+
+  public void feed(Buffer chunk) { framer.feed(chunk); }
 
   /** Flushes an event left without its closing blank line (some servers end that way). */
-  public void finish() {
-    if (pending.length > 0) {
-      line(new String(pending, StandardCharsets.UTF_8));
-      pending = new byte[0];
-    }
-    dispatch();
-  }
+  public void finish() { framer.finish(); }
 
-  private void line(String line) {
-    if (line.isEmpty()) { dispatch(); return; }
-    if (line.charAt(0) == ':') return;
-    int colon = line.indexOf(':');
-    String field = colon < 0 ? line : line.substring(0, colon);
-    String value = colon < 0 ? "" : line.substring(colon + 1);
-    if (value.startsWith(" ")) value = value.substring(1);
-    switch (field) {
-      case "event" -> eventName = value;
-      case "data" -> {
-        if (data == null) data = new StringBuilder(value);
-        else data.append('\n').append(value);
-      }
-      default -> { }
-    }
-  }
-
-  private void dispatch() {
-    if (data != null) listener.onEvent(eventName, data.toString());
-    data = null;
-    eventName = null;
-  }
+  /** Why parsing stopped (an event over the size limit), or null. */
+  public String error() { return framer.error(); }
 }

@@ -7,14 +7,15 @@ import java.util.function.Consumer;
 
 /**
  * The skeleton every SSE upstream decoder shares, so each protocol only says what its JSON events
- * mean. It parses each {@code data:} payload as JSON (bad JSON ends the stream in the protocol's
+ * mean. It frames with {@link SseFramer} (an event over 8 MiB ends the stream in an error), parses
+ * each {@code data:} payload as JSON (bad JSON ends the stream in the protocol's
  * own error), keeps the terminal state (after {@link #end()} or {@link #fail} nothing more is
  * emitted), and on close emits {@link StreamEvent.End} if the stream is complete, else the
  * protocol's "incomplete stream" error.
  */
 public abstract class SseStreamDecoder implements StreamDecoder {
 
-  private final SseParser parser = new SseParser(this::onData);
+  private final SseFramer framer = new SseFramer(this::onEvent);
   private final StreamEvent.Error invalidJson;
   private final StreamEvent.Error incomplete;
   private Consumer<StreamEvent> out;
@@ -33,20 +34,22 @@ public abstract class SseStreamDecoder implements StreamDecoder {
   @Override
   public final void feed(Buffer chunk, Consumer<StreamEvent> out) {
     this.out = out;
-    if (!terminated) parser.feed(chunk);
+    if (terminated) return;
+    framer.feed(chunk);
+    if (!terminated && framer.error() != null) fail(new StreamEvent.Error(invalidJson.type(), framer.error()));
   }
 
   @Override
   public final void finish(Consumer<StreamEvent> out) {
     this.out = out;
-    if (!terminated) parser.finish(); // an event left without its closing blank line
+    if (!terminated) framer.finish(); // an event left without its closing blank line
     if (terminated) return;
     if (finished) end();
     else fail(incomplete);
   }
 
-  private void onData(String event, String data) {
-    if (!terminated) onPayload(event, data);
+  private void onEvent(SseFramer.Event e) {
+    if (!terminated && e.hasData()) onPayload(e.name(), e.data());
   }
 
   /**

@@ -9,7 +9,9 @@ import io.junction.protocol.Json;
 import io.junction.protocol.Protocol;
 import io.junction.protocol.StreamDecoder;
 import io.junction.protocol.StreamEncoder;
+import io.junction.protocol.StreamTap;
 import io.junction.protocol.UpstreamCodec;
+import io.junction.protocol.Usage;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 
@@ -100,10 +102,17 @@ public final class AnthropicCodec implements InboundCodec, UpstreamCodec {
     return AnthropicResponses.decode(Json.parseUpstream(body));
   }
 
+  /** The usage of a message relayed as-is, read by a streaming scan (no tree); a 502 on garbage, as {@link #decodeResponse}. */
+  @Override
+  public Usage usageOf(Buffer body) { return AnthropicResponses.usageOf(body); }
+
   @Override
   public StreamDecoder streamDecoder() {
     return new AnthropicStreamDecoder();
   }
+
+  @Override
+  public StreamTap passthroughTap(boolean clientWantsUsage) { return new AnthropicStreamTap(); }
 
   @Override
   public String errorMessage(int status, Buffer body) {

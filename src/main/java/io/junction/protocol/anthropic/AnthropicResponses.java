@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.junction.protocol.ChatResponse;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Json;
+import io.junction.protocol.JsonScan;
 import io.junction.protocol.Part;
+import io.junction.protocol.Usage;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.UUID;
 
@@ -62,6 +65,35 @@ final class AnthropicResponses {
       // fall through
     }
     return Json.object().put("_raw_arguments", arguments);
+  }
+
+  private static final String NOT_A_MESSAGE = "Upstream answer is not an Anthropic message object";
+
+  /** What {@link #decode} would say of the body's usage and shape, without building its tree. */
+  static Usage usageOf(Buffer body) {
+    return JsonScan.object(body, NOT_A_MESSAGE, p -> {
+      boolean content = false;
+      boolean message = true;
+      JsonNode usage = null;
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+        switch (field) {
+          case "content" -> {
+            content = t == com.fasterxml.jackson.core.JsonToken.START_ARRAY;
+            p.skipChildren();
+          }
+          case "type" -> {
+            String type = JsonScan.scalarText(p, t);
+            message = type == null || type.equals("message");
+          }
+          case "usage" -> usage = JsonScan.tree(p);
+          default -> p.skipChildren();
+        }
+      }
+      if (!content || !message) throw GatewayException.badGateway(NOT_A_MESSAGE);
+      return AnthropicVocabulary.usage(usage);
+    });
   }
 
   static ChatResponse decode(JsonNode body) {

@@ -94,7 +94,7 @@ public final class AnthropicStreamDecoder extends SseStreamDecoder {
   }
 
   /** message_delta usage is cumulative but may omit fields; the ones it has replace the start values. */
-  private static Usage overlay(Usage base, JsonNode u) {
+  static Usage overlay(Usage base, JsonNode u) {
     long cacheRead = u.hasNonNull("cache_read_input_tokens") ? u.path("cache_read_input_tokens").asLong() : base.cacheReadTokens();
     long cacheWrite = u.hasNonNull("cache_creation_input_tokens") ? u.path("cache_creation_input_tokens").asLong() : base.cacheWriteTokens();
     long input = u.hasNonNull("input_tokens")

@@ -8,11 +8,13 @@ import io.junction.protocol.ChatResponse;
 import io.junction.protocol.FinishReason;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Json;
+import io.junction.protocol.JsonScan;
 import io.junction.protocol.Message;
 import io.junction.protocol.Part;
 import io.junction.protocol.Protocol;
 import io.junction.protocol.Role;
 import io.junction.protocol.StreamDecoder;
+import io.junction.protocol.StreamTap;
 import io.junction.protocol.Tool;
 import io.junction.protocol.ToolChoice;
 import io.junction.protocol.UpstreamCodec;
@@ -184,7 +186,7 @@ public final class BedrockCodec implements UpstreamCodec {
   public ChatResponse decodeResponse(Buffer body) {
     JsonNode root = Json.parseUpstream(body);
     JsonNode content = root.path("output").path("message").path("content");
-    if (!content.isArray()) throw GatewayException.badGateway("Bedrock response has no output.message.content array");
+    if (!content.isArray()) throw GatewayException.badGateway(NO_CONTENT);
     ChatResponse resp = new ChatResponse();
     resp.id = newMessageId();
     for (JsonNode block : content) {
@@ -210,8 +212,58 @@ public final class BedrockCodec implements UpstreamCodec {
     return resp;
   }
 
+  private static final String NO_CONTENT = "Bedrock response has no output.message.content array";
+
+  /** The usage of an answer relayed as-is, read by a streaming scan (no tree); a 502 on garbage, as {@link #decodeResponse}. */
+  @Override
+  public Usage usageOf(Buffer body) {
+    return JsonScan.object(body, NO_CONTENT, p -> {
+      boolean content = false;
+      JsonNode usage = null;
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+        if (field.equals("output")) content = hasContentArray(p, t, "message");
+        else if (field.equals("usage")) usage = JsonScan.tree(p);
+        else p.skipChildren();
+      }
+      if (!content) throw GatewayException.badGateway(NO_CONTENT);
+      return usage(usage);
+    });
+  }
+
+  /**
+   * For the value the parser is on: whether it is an object where {@code <key>.content} is an array (key "message"
+   * inside {@code output}, then "content" itself); reads to the object's end. The last duplicate
+   * key wins, as in a tree.
+   */
+  private static boolean hasContentArray(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.core.JsonToken at, String key)
+      throws IOException {
+    if (at != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return false;
+    }
+    boolean found = false;
+    while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+      if (!field.equals(key)) {
+        p.skipChildren();
+      } else if (key.equals("content")) {
+        found = t == com.fasterxml.jackson.core.JsonToken.START_ARRAY;
+        p.skipChildren();
+      } else {
+        found = hasContentArray(p, t, "content");
+      }
+    }
+    return found;
+  }
+
   @Override
   public StreamDecoder streamDecoder() { return new BedrockStreamDecoder(); }
+
+  @Override
+  public StreamTap passthroughTap(boolean clientWantsUsage) { return new BedrockStreamTap(); }
 
   @Override
   public String errorMessage(int status, Buffer body) {

@@ -116,7 +116,7 @@ final class BedrockStreamDecoder implements StreamDecoder {
     out.accept(new StreamEvent.Error(type, message));
   }
 
-  private static String messageOf(byte[] payload, String fallback) {
+  static String messageOf(byte[] payload, String fallback) {
     try {
       JsonNode n = Json.MAPPER.readTree(payload);
       if (n != null && n.path("message").isTextual()) return n.get("message").asText();

@@ -8,12 +8,14 @@ import io.junction.protocol.ChatResponse;
 import io.junction.protocol.FinishReason;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Json;
+import io.junction.protocol.JsonScan;
 import io.junction.protocol.Message;
 import io.junction.protocol.Part;
 import io.junction.protocol.Protocol;
 import io.junction.protocol.ResponseFormat;
 import io.junction.protocol.Role;
 import io.junction.protocol.StreamDecoder;
+import io.junction.protocol.StreamTap;
 import io.junction.protocol.Tool;
 import io.junction.protocol.ToolChoice;
 import io.junction.protocol.UpstreamCodec;
@@ -153,7 +155,7 @@ public final class CohereCodec implements UpstreamCodec {
   public ChatResponse decodeResponse(Buffer body) {
     JsonNode root = Json.parseUpstream(body);
     JsonNode message = root.path("message");
-    if (!message.isObject()) throw GatewayException.badGateway("Cohere response has no 'message' object");
+    if (!message.isObject()) throw GatewayException.badGateway(NO_MESSAGE);
     ChatResponse resp = new ChatResponse();
     resp.id = root.path("id").asText(null);
     for (JsonNode item : message.path("content")) {
@@ -175,8 +177,36 @@ public final class CohereCodec implements UpstreamCodec {
     return resp;
   }
 
+  /** The usage of an answer relayed as-is, read by a streaming scan (no tree); a 502 on garbage, as {@link #decodeResponse}. */
+  @Override
+  public Usage usageOf(Buffer body) {
+    return JsonScan.object(body, NO_MESSAGE, p -> {
+      boolean message = false;
+      JsonNode usage = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+        switch (field) {
+          case "message" -> {
+            message = t == com.fasterxml.jackson.core.JsonToken.START_OBJECT;
+            p.skipChildren();
+          }
+          case "usage" -> usage = JsonScan.tree(p);
+          default -> p.skipChildren();
+        }
+      }
+      if (!message) throw GatewayException.badGateway(NO_MESSAGE);
+      return usage(usage);
+    });
+  }
+
+  private static final String NO_MESSAGE = "Cohere response has no 'message' object";
+
   @Override
   public StreamDecoder streamDecoder() { return new CohereStreamDecoder(); }
+
+  @Override
+  public StreamTap passthroughTap(boolean clientWantsUsage) { return new CohereStreamTap(); }
 
   @Override
   public String errorMessage(int status, Buffer body) {

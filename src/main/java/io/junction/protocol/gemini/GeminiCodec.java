@@ -11,7 +11,9 @@ import io.junction.protocol.Json;
 import io.junction.protocol.Protocol;
 import io.junction.protocol.StreamDecoder;
 import io.junction.protocol.StreamEncoder;
+import io.junction.protocol.StreamTap;
 import io.junction.protocol.UpstreamCodec;
+import io.junction.protocol.Usage;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 
@@ -127,9 +129,16 @@ public final class GeminiCodec implements InboundCodec, UpstreamCodec {
     return GeminiResponses.decode(Json.parseUpstream(body));
   }
 
+  /** The usage of an answer relayed as-is, read by a streaming scan (no tree); a 502 on garbage, as {@link #decodeResponse}. */
+  @Override
+  public Usage usageOf(Buffer body) { return GeminiResponses.usageOf(body); }
+
   /** For the {@code ?alt=sse} stream, which is what {@code GeminiAdapter} always asks for. */
   @Override
   public StreamDecoder streamDecoder() { return new GeminiStreamDecoder(); }
+
+  @Override
+  public StreamTap passthroughTap(boolean clientWantsUsage) { return new GeminiStreamTap(); }
 
   @Override
   public String errorMessage(int status, Buffer body) { return GeminiErrors.message(status, body); }

@@ -7,8 +7,10 @@ import io.junction.protocol.ChatResponse;
 import io.junction.protocol.FinishReason;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Json;
+import io.junction.protocol.JsonScan;
 import io.junction.protocol.Part;
 import io.junction.protocol.Usage;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,6 +27,21 @@ final class GeminiResponses {
     byte[] bytes = new byte[12];
     ThreadLocalRandom.current().nextBytes(bytes);
     return "call_" + HexFormat.of().formatHex(bytes);
+  }
+
+  /** What {@link #decode} would say of the body's usage, without building its tree. */
+  static Usage usageOf(Buffer body) {
+    return JsonScan.object(body, "Gemini returned a response that is not a JSON object", p -> {
+      JsonNode meta = null;
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        if (field.equals("usageMetadata")) meta = JsonScan.tree(p);
+        else p.skipChildren();
+      }
+      Usage usage = GeminiVocabulary.usage(meta);
+      return usage == null ? Usage.ZERO : usage;
+    });
   }
 
   static ChatResponse decode(JsonNode body) {

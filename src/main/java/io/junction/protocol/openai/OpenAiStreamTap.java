@@ -1,147 +1,156 @@
 package io.junction.protocol.openai;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.junction.protocol.Json;
-import io.junction.protocol.StreamTap;
-import io.junction.protocol.Usage;
-import io.vertx.core.buffer.Buffer;
+import io.junction.protocol.SseFramer;
+import io.junction.protocol.SseTap;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Fast-path relay of chat.completion.chunk SSE. Forwards whole events byte for byte and parses
- * only the chunk that carries usage. The gateway always asks upstream for usage, so that chunk is
- * dropped when the client itself did not ask for it (it would surprise a client that didn't).
+ * Fast-path relay of chat.completion.chunk SSE, with {@link OpenAiStreamDecoder}'s idea of the end:
+ * complete once a finish_reason was seen and then {@code data: [DONE]} came (a data line, not those
+ * bytes anywhere) or the upstream closed; an {@code {"error":…}} event is an error. Only chunks that
+ * can carry a finish_reason, a usage object or an error are parsed, with the streaming parser.
+ * The gateway always asks upstream for usage, so the usage-only chunk is dropped when the client
+ * itself did not ask for it (it would surprise a client that didn't).
  */
-final class OpenAiStreamTap implements StreamTap {
-  private static final byte[] USAGE = "\"usage\":".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] FINISH = "\"finish_reason\":\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] FINISH_SPACED = "\"finish_reason\": \"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] ERROR = "{\"error\"".getBytes(StandardCharsets.US_ASCII);
+final class OpenAiStreamTap extends SseTap {
+  private static final byte[] FINISH = "\"finish_reason\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ERROR = "\"error\"".getBytes(StandardCharsets.US_ASCII);
 
   private final boolean clientWantsUsage;
-  private byte[] pending;
-  private Usage usage = Usage.ZERO;
   private boolean finished;
-  private boolean done;
-  private String error;
 
-  OpenAiStreamTap(boolean clientWantsUsage) { this.clientWantsUsage = clientWantsUsage; }
-
-  @Override
-  public Buffer relay(Buffer chunk) {
-    byte[] b = chunk.getBytes();
-    boolean whole = pending == null; // the chunk starts at an event boundary
-    if (pending != null) {
-      byte[] joined = new byte[pending.length + b.length];
-      System.arraycopy(pending, 0, joined, 0, pending.length);
-      System.arraycopy(b, 0, joined, pending.length, b.length);
-      b = joined;
-      pending = null;
-    }
-    Buffer out = null; // allocated only once an event is dropped; until then the input is the output
-    int start = 0;
-    while (start < b.length) {
-      int end = eventEnd(b, start);
-      if (end < 0) break;
-      boolean forward = inspect(b, start, end);
-      if (!forward && out == null) out = Buffer.buffer(b.length).appendBytes(b, 0, start);
-      if (forward && out != null) out.appendBytes(b, start, end - start);
-      start = end;
-    }
-    if (start < b.length) {
-      pending = new byte[b.length - start];
-      System.arraycopy(b, start, pending, 0, pending.length);
-    }
-    if (out != null) return out;
-    return whole && start == b.length ? chunk : Buffer.buffer(b).slice(0, start);
-  }
-
-  @Override
-  public Buffer finish() {
-    if (pending == null) return Buffer.buffer();
-    byte[] rest = pending;
-    pending = null;
-    return inspect(rest, 0, rest.length) ? Buffer.buffer(rest) : Buffer.buffer();
+  OpenAiStreamTap(boolean clientWantsUsage) {
+    super(true, "Upstream stream ended before it was complete");
+    this.clientWantsUsage = clientWantsUsage;
   }
 
   /** Some compatible servers omit [DONE]; a stream that reported its finish_reason is complete. */
-  @Override public boolean complete() { return (done || finished) && error == null; }
+  @Override
+  protected void closed() {
+    if (finished) end();
+    else super.closed();
+  }
 
-  @Override public Usage usage() { return usage; }
-
-  @Override public String error() { return error; }
-
-  /** Inspects one event in a single pass over its bytes; returns whether to forward it. */
-  private boolean inspect(byte[] b, int from, int to) {
-    boolean sawDone = false;
-    boolean sawError = false;
-    boolean sawUsage = false;
-    for (int i = from; i < to; i++) {
-      byte c = b[i];
-      if (c == '"') {
-        if (!finished && (startsWith(b, i, to, FINISH) || startsWith(b, i, to, FINISH_SPACED))) finished = true;
-        else if (!sawUsage && usageObjectAt(b, i, to)) sawUsage = true;
-      } else if (c == '{') {
-        sawError |= startsWith(b, i, to, ERROR);
-      } else if (c == '[') {
-        sawDone |= startsWith(b, i, to, DONE);
-      }
-    }
-    if (sawDone) {
-      done = true;
+  @Override
+  protected boolean onEvent(SseFramer.Event e) {
+    if (e.dataIs("[DONE]")) {
+      if (finished) end();
+      else fail("Upstream stream ended without a finish reason");
       return true;
     }
-    if (sawError) {
-      JsonNode n = data(b, from, to);
-      error = n == null ? "Upstream stream error" : n.path("error").path("message").asText("Upstream stream error");
+    if (!closing() && !mayCarry(e.dataArray(), e.dataFrom(), e.dataTo())) return true;
+    try (JsonParser p = e.dataParser()) {
+      return chunk(p);
+    } catch (IOException ex) {
+      fail("Upstream sent a stream chunk that is not valid JSON");
       return true;
     }
-    if (sawUsage) {
-      JsonNode n = data(b, from, to);
-      if (n != null && n.path("usage").isObject()) {
-        usage = usage.merge(OpenAiResponses.usage(n.get("usage")));
-        if (!clientWantsUsage && n.path("choices").isArray() && n.path("choices").isEmpty()) return false;
+  }
+
+  /** Reads error, usage and choices[0].finish_reason of one chunk; returns whether to forward it. */
+  private boolean chunk(JsonParser p) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t != JsonToken.START_OBJECT) {
+      if (t != null) p.skipChildren();
+      requireEnd(p);
+      return true;
+    }
+    JsonNode error = null;
+    JsonNode usage = null;
+    boolean finish = false;
+    boolean noChoices = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      t = p.nextToken();
+      switch (field) {
+        case "error" -> error = tree(p);
+        case "usage" -> {
+          usage = t == JsonToken.START_OBJECT ? tree(p) : null;
+          p.skipChildren();
+        }
+        case "choices" -> {
+          finish = false;
+          noChoices = false;
+          if (t == JsonToken.START_ARRAY) {
+            t = p.nextToken();
+            noChoices = t == JsonToken.END_ARRAY;
+            if (!noChoices) {
+              finish = finishReason(p, t);
+              while (p.nextToken() != JsonToken.END_ARRAY) p.skipChildren();
+            }
+          } else {
+            p.skipChildren();
+          }
+        }
+        default -> p.skipChildren();
       }
     }
-    return true;
+    requireEnd(p);
+    if (error != null) {
+      fail(error.path("message").asText(error.asText("Upstream error")));
+      return true;
+    }
+    if (finish) finished = true;
+    if (usage == null) return true;
+    addUsage(OpenAiResponses.usage(usage));
+    return clientWantsUsage || !noChoices;
+  }
+
+  /** Whether the choice the parser is on has a non-null finish_reason (the last one, if repeated). */
+  private static boolean finishReason(JsonParser p, JsonToken t) throws IOException {
+    if (t != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return false;
+    }
+    boolean finish = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      t = p.nextToken();
+      if (field.equals("finish_reason")) finish = t != JsonToken.VALUE_NULL;
+      p.skipChildren();
+    }
+    return finish;
   }
 
   /**
-   * Whether the event carries a usage object. With usage on, OpenAI sends {@code "usage":null} in
-   * every other chunk: those are not worth parsing.
+   * Whether the chunk may hold a non-null finish_reason, a usage object or an error: a scan for
+   * those keys. With usage on, OpenAI sends {@code "usage":null} and {@code "finish_reason":null}
+   * in every other chunk; those are not worth parsing. A false hit only costs a parse.
    */
-  private static boolean usageObjectAt(byte[] b, int at, int to) {
-    if (!startsWith(b, at, to, USAGE)) return false;
-    int i = at + USAGE.length;
-    while (i < to && b[i] == ' ') i++;
-    return i < to && b[i] == '{';
-  }
-
-  /** The JSON of an event's data line, or null. */
-  private static JsonNode data(byte[] b, int from, int to) {
-    String s = new String(b, from, to - from, StandardCharsets.UTF_8);
-    int i = s.indexOf("data:");
-    if (i < 0) return null;
-    try {
-      return Json.parse(s.substring(i + 5).trim());
-    } catch (Exception e) {
-      return null;
+  static boolean mayCarry(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != '"') continue;
+      int v = valueAfter(b, i, to, FINISH);
+      if (v >= 0) {
+        if (v < to && b[v] != 'n') return true;
+        continue;
+      }
+      v = valueAfter(b, i, to, USAGE);
+      if (v >= 0) {
+        if (v < to && b[v] == '{') return true;
+        continue;
+      }
+      if (valueAfter(b, i, to, ERROR) >= 0) return true;
     }
+    return false;
   }
 
-  /** End (exclusive) of the event starting at {@code from}: after its blank line, or -1. */
-  private static int eventEnd(byte[] b, int from) {
-    for (int i = from; i < b.length - 1; i++) {
-      if (b[i] == '\n' && b[i + 1] == '\n') return i + 2;
-      if (b[i] == '\n' && b[i + 1] == '\r' && i + 2 < b.length && b[i + 2] == '\n') return i + 3;
-    }
-    return -1;
+  /** Where the value starts when {@code key} then a colon are at {@code at} (JSON whitespace allowed), else -1. */
+  private static int valueAfter(byte[] b, int at, int to, byte[] key) {
+    if (to - at < key.length) return -1;
+    for (int j = 1; j < key.length; j++) if (b[at + j] != key[j]) return -1;
+    int i = skipSpace(b, at + key.length, to);
+    if (i >= to || b[i] != ':') return -1;
+    return skipSpace(b, i + 1, to);
   }
 
-  private static boolean startsWith(byte[] b, int at, int to, byte[] prefix) {
-    if (to - at < prefix.length) return false;
-    for (int j = 0; j < prefix.length; j++) if (b[at + j] != prefix[j]) return false;
-    return true;
+  private static int skipSpace(byte[] b, int i, int to) {
+    while (i < to && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) i++;
+    return i;
   }
 }
