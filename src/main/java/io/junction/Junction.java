@@ -91,6 +91,9 @@ public final class Junction {
       io.junction.provider.Provider p = registry.snapshot().provider(name);
       return p == null ? null : io.junction.telemetry.Tracing.semconvProvider(p.config.type(), p.config.preset());
     });
+    // Metric labels: only model names known in advance, never whatever a client sent.
+    data.metrics().knownModels((provider, model) ->
+        registry.snapshot().configured(provider, model) || data.pricing().catalogued(provider, model));
     ChangePropagation propagation = ChangePropagation.start(data.store(), data.keys(), managed, ChangePropagation.DEFAULT_RELOAD_MS);
     HealthRegistry health = new HealthRegistry(registry);
     PriceLookup prices = (provider, model) -> data.pricing().find(provider, model)
@@ -102,10 +105,11 @@ public final class Junction {
     extensions.add(new HealthRoutes(gw, health));
     extensions.add(new AdminRoutes(gw, data, managed, health::provider));
     HealthProber prober = new HealthProber(vertx, registry,
-        (p, call) -> Exchange.fetch(gw, p, call, PROBE_TIMEOUT_MS).map(Exchange.Reply::status), health, 1_000);
+        (p, call) -> Exchange.fetch(gw, p, call, PROBE_TIMEOUT_MS)
+            .map(reply -> p.adapter.effectiveStatus(reply.status(), reply.body())), health, 1_000);
     ResponsesState responses = new ResponsesState(data.store().responses, config.responses().retentionDays(), Clock.systemUTC());
-    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions, responses), prober, data,
-        new ResponseRetention(responses).start(), propagation);
+    return new Junction(config, vertx, gw, new GatewayServer(gw, extensions, responses, data.store().database::unavailableReason),
+        prober, data, new ResponseRetention(responses).start(), propagation);
   }
 
   static Function<String, String> familyOf() {

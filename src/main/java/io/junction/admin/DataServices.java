@@ -44,6 +44,9 @@ public record DataServices(
    * with a one-line reason for a bad storage URL, an unreachable database or a bad price override.
    * {@code vertx} runs the Redis client; it is needed only when the config names Redis.
    */
+  /** How often the database is probed (and a SQLite file checked): the longest a failure goes unnoticed. */
+  static final long WATCH_PERIOD_MS = 1_000;
+
   public static DataServices start(GatewayConfig config, Vertx vertx) {
     return start(config, vertx, System.getenv());
   }
@@ -53,6 +56,7 @@ public record DataServices(
     Pricing pricing = Pricing.load(config.pricing());
     Clock clock = Clock.systemUTC();
     Store store = Store.open(config.storageUrl());
+    store.database.watch(WATCH_PERIOD_MS);
     VirtualKeys keys;
     try {
       keys = VirtualKeys.load(store.keys, clock).join();

@@ -36,6 +36,14 @@ public final class ModelNames<T> {
 
   public int size() { return byName.size(); }
 
+  /** Whether {@code model} (or {@code provider/model}) is named exactly, no prefix match: a name known in advance. */
+  public boolean contains(String provider, String model) {
+    if (model == null || model.isBlank()) return false;
+    String m = model.toLowerCase(java.util.Locale.ROOT);
+    return byName.containsKey(m) || byName.containsKey(BEDROCK_REGION.matcher(m).replaceFirst(""))
+        || (provider != null && byName.containsKey(provider.toLowerCase(java.util.Locale.ROOT) + "/" + m));
+  }
+
   /** The value for {@code model} as served by {@code provider} (which may be null). */
   public Optional<T> find(String provider, String model) {
     if (model == null || model.isBlank()) return Optional.empty();

@@ -114,8 +114,7 @@ public final class Main implements Runnable {
       GatewayConfig c = load(config, false);
       if (c == null) return 2;
       GatewayConfig.Server s = c.server();
-      c = c.withServer(new GatewayConfig.Server(host != null ? host : s.host(), port != null ? port : s.port(),
-          s.maxBodyBytes(), s.shutdownGraceMs()));
+      c = c.withServer(s.withAddress(host != null ? host : s.host(), port != null ? port : s.port()));
       if (c.masterKey() == null && !insecure && !isLoopback(c.server().host())) {
         System.err.println("junction: refusing to listen on " + c.server().host()
             + " without auth.master_key; set one (JUNCTION_MASTER_KEY) or pass --insecure");

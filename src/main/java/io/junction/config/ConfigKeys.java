@@ -14,7 +14,8 @@ final class ConfigKeys {
 
   static final Set<String> ROOT = Set.of(
       "server", "auth", "storage", "redis", "upstream_proxy", "logs", "responses", "providers", "models", "pricing");
-  static final Set<String> SERVER = Set.of("host", "port", "max_body_bytes", "shutdown_grace_ms");
+  static final Set<String> SERVER = Set.of("host", "port", "max_body_bytes", "shutdown_grace_ms", "idle_timeout_ms",
+      "header_timeout_ms", "max_connections");
   static final Set<String> AUTH = Set.of("master_key");
   static final Set<String> STORAGE = Set.of("url");
   static final Set<String> REDIS = Set.of("url", "fail_closed");

@@ -136,8 +136,7 @@ public final class ConfigLoader {
 
     // JUNCTION_* variables override the file (CONTRACT §2).
     String host = override(env, "JUNCTION_HOST", server.host(), problems, h -> null);
-    server = new GatewayConfig.Server(host, port(env, server.port(), problems), server.maxBodyBytes(),
-        server.shutdownGraceMs());
+    server = server.withAddress(host, port(env, server.port(), problems));
     masterKey = override(env, "JUNCTION_MASTER_KEY", masterKey, problems, k -> null);
     storageUrl = override(env, "JUNCTION_DB_URL", storageUrl, problems, ConfigLoader::storageUrlProblem);
     redisUrl = override(env, "JUNCTION_REDIS_URL", redisUrl, problems, ConfigLoader::redisUrlProblem);
@@ -166,8 +165,13 @@ public final class ConfigLoader {
     Long port = r.integer("port", 0, 65535); // 0 = any free port (the log line says which)
     Long maxBody = r.integer("max_body_bytes", 1, Long.MAX_VALUE);
     Long grace = r.integer("shutdown_grace_ms", 0, Long.MAX_VALUE);
+    Long idle = r.integer("idle_timeout_ms", 0, Long.MAX_VALUE);
+    Long header = r.integer("header_timeout_ms", 0, Long.MAX_VALUE);
+    Long connections = r.integer("max_connections", 1, Integer.MAX_VALUE);
     return new GatewayConfig.Server(host == null ? d.host() : host.trim(), port == null ? d.port() : port.intValue(),
-        maxBody == null ? d.maxBodyBytes() : maxBody, grace == null ? d.shutdownGraceMs() : grace);
+        maxBody == null ? d.maxBodyBytes() : maxBody, grace == null ? d.shutdownGraceMs() : grace,
+        idle == null ? d.idleTimeoutMs() : idle, header == null ? d.headerTimeoutMs() : header,
+        connections == null ? d.maxConnections() : connections.intValue());
   }
 
   private static GatewayConfig.Logs logs(ConfigReader r, GatewayConfig.Logs d) {

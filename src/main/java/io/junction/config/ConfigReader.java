@@ -297,7 +297,11 @@ final class ConfigReader {
     try {
       URI u = new URI(url.trim());
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) return null;
+      if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
+        if (u.getPort() == 0 || u.getPort() > 65535) return "port " + u.getPort() + " is not between 1 and 65535";
+        if (u.getRawQuery() != null || u.getRawFragment() != null) return "must not have a query or a fragment";
+        return null;
+      }
     } catch (java.net.URISyntaxException ignored) {
       // reported below
     }

@@ -22,7 +22,32 @@ public record GatewayConfig(
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
   public static final String DEFAULT_STORAGE_URL = "jdbc:sqlite:junction.db";
 
-  public record Server(String host, int port, long maxBodyBytes, long shutdownGraceMs) {}
+  public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+  public static final long DEFAULT_HEADER_TIMEOUT_MS = 10_000;
+  public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
+
+  /**
+   * The listener (CONTRACT §2). {@code idleTimeoutMs}: a client connection with no request in
+   * flight is closed after this long; {@code headerTimeoutMs}: a request's head and body must
+   * arrive within this from its first byte; {@code maxConnections}: connections beyond this are
+   * closed as they are accepted. 0 turns a timeout off.
+   */
+  public record Server(String host, int port, long maxBodyBytes, long shutdownGraceMs, long idleTimeoutMs,
+      long headerTimeoutMs, int maxConnections) {
+
+    public Server(String host, int port, long maxBodyBytes, long shutdownGraceMs) {
+      this(host, port, maxBodyBytes, shutdownGraceMs, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_HEADER_TIMEOUT_MS,
+          DEFAULT_MAX_CONNECTIONS);
+    }
+
+    public Server withAddress(String h, int p) {
+      return new Server(h, p, maxBodyBytes, shutdownGraceMs, idleTimeoutMs, headerTimeoutMs, maxConnections);
+    }
+
+    public Server withLimits(long idleMs, long headerMs, int connections) {
+      return new Server(host, port, maxBodyBytes, shutdownGraceMs, idleMs, headerMs, connections);
+    }
+  }
 
   /** Request-log settings: retention in days (0 = keep forever), whether bodies are stored. */
   public record Logs(int retentionDays, boolean storeBodies) {}

@@ -18,6 +18,20 @@ final class ProviderParser {
 
   private ProviderParser() {}
 
+  /** An HTTP header name (RFC 9110 token). */
+  static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  /** An AWS region: it becomes part of a host name. */
+  static final Pattern REGION = Pattern.compile("[a-z0-9-]+");
+
+  /** Whether {@code v} can be an HTTP field value: no control characters but tab (no header splitting). */
+  static boolean fieldValue(String v) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+    }
+    return true;
+  }
+
   static String nameProblem(String name) {
     return NAME.matcher(name).matches() ? null : "must match [a-z0-9_-]+ (lower-case letters, digits, _ and -)";
   }
@@ -87,12 +101,24 @@ final class ProviderParser {
     List<String> models = r.strings("models", false, ProviderParser::modelProblem);
 
     Map<String, String> headers = r.stringMap("headers");
+    if (headers != null) {
+      headers.forEach((h, v) -> {
+        if (!TOKEN.matcher(h).matches()) r.problem("headers." + h, "is not a valid HTTP header name");
+        else if (!fieldValue(v)) r.problem("headers." + h, "must not contain control characters (CR, LF, NUL)");
+      });
+    }
     Map<String, String> options = new LinkedHashMap<>();
     for (ProviderOption option : ProviderOption.values()) {
       Object value = option == ProviderOption.RESPONSES_API ? r.bool(option.key)
           : option.nonNegativeInteger ? r.integer(option.key, 0, Long.MAX_VALUE)
           : r.string(option.key);
-      if (value != null) options.put(option.key, value.toString());
+      if (value != null && option == ProviderOption.REGION && !REGION.matcher(value.toString()).matches()) {
+        r.problem(option.key, "must look like us-east-1 (lower-case letters, digits and -)");
+      } else if (value != null && !fieldValue(value.toString())) {
+        r.problem(option.key, "must not contain control characters (CR, LF, NUL)");
+      } else if (value != null) {
+        options.put(option.key, value.toString());
+      }
     }
 
     return new ProviderConfig(
@@ -100,7 +126,7 @@ final class ProviderParser {
         type,
         presetName,
         baseUrl,
-        orEmpty(r.strings("api_keys", true)),
+        orEmpty(r.strings("api_keys", true, k -> fieldValue(k) ? null : "must not contain control characters (CR, LF, NUL)")),
         dispatch,
         (int) orDefault(r.integer("weight", 0, Integer.MAX_VALUE), 1),
         orEmpty(models),

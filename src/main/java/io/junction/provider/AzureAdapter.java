@@ -2,13 +2,12 @@ package io.junction.provider;
 
 import io.junction.config.ProviderConfig;
 import io.junction.protocol.Json;
+import io.junction.protocol.ModelNames;
 import io.junction.protocol.Protocol;
 import io.junction.protocol.UpstreamCodec;
 import io.junction.protocol.openai.OpenAiCodec;
 import io.junction.protocol.responses.ResponsesCodec;
 import io.vertx.core.buffer.Buffer;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -66,7 +65,7 @@ public final class AzureAdapter implements ProviderAdapter {
   }
 
   private String deployment(ProviderConfig p, String model) {
-    return baseUrl(p) + "/openai/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8);
+    return baseUrl(p) + "/openai/deployments/" + ModelNames.pathSegment(model);
   }
 
   private static String apiVersion(ProviderConfig p) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.junction.config.ProviderConfig;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Json;
+import io.junction.protocol.ModelNames;
 import io.junction.protocol.Protocol;
 import io.junction.protocol.UpstreamCodec;
 import io.junction.protocol.bedrock.BedrockCodec;
@@ -59,7 +60,7 @@ public final class BedrockAdapter implements ProviderAdapter {
 
   @Override
   public UpstreamCall chat(ProviderConfig provider, String apiKey, String model, boolean stream, Buffer body) {
-    String url = baseUrl(provider) + "/model/" + AwsSigV4.uriEncode(model, false) + (stream ? "/converse-stream" : "/converse");
+    String url = baseUrl(provider) + "/model/" + ModelNames.pathSegment(model) + (stream ? "/converse-stream" : "/converse");
     return sign(UpstreamCall.post(url, body), provider, apiKey);
   }
 
@@ -77,6 +78,29 @@ public final class BedrockAdapter implements ProviderAdapter {
     for (JsonNode m : summaries) if (m.path("modelId").isTextual()) ids.add(m.get("modelId").asText());
     return ids;
   }
+
+  /**
+   * AWS refuses credentials with 403 (UnrecognizedClientException, InvalidSignatureException,
+   * ExpiredTokenException): those are a 401 for the key pool. Any other 403 — above all
+   * AccessDeniedException for a model the account has no access to — says nothing about the key.
+   */
+  @Override
+  public int effectiveStatus(int status, Buffer body) {
+    if (status != 403 || body == null || body.length() == 0) return status;
+    String message;
+    try {
+      message = Json.parse(body).path("message").asText("");
+    } catch (java.io.IOException | RuntimeException notJson) {
+      return status;
+    }
+    for (String refusal : CREDENTIAL_REFUSALS) if (message.contains(refusal)) return 401;
+    return status;
+  }
+
+  private static final List<String> CREDENTIAL_REFUSALS = List.of(
+      "The security token included in the request is invalid",
+      "The security token included in the request is expired",
+      "The request signature we calculated does not match the signature you provided");
 
   /**
    * Signs with the provider's key; a provider without keys signs just before sending with the

@@ -3,6 +3,7 @@ package io.junction.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.junction.config.ProviderConfig;
 import io.junction.protocol.Json;
+import io.junction.protocol.ModelNames;
 import io.junction.protocol.Protocol;
 import io.junction.protocol.UpstreamCodec;
 import io.junction.protocol.gemini.GeminiCodec;
@@ -33,12 +34,24 @@ public final class GeminiAdapter implements ProviderAdapter {
     return authorized(UpstreamCall.post(apiBase(provider) + "/" + modelPath(model) + method, body), provider, apiKey);
   }
 
-  /** Gemini answers a bad API key with 400 INVALID_ARGUMENT (reason API_KEY_INVALID): a 401 for the key pool. */
+  /**
+   * Gemini answers a bad API key with 400 INVALID_ARGUMENT carrying a google.rpc.ErrorInfo whose
+   * reason is API_KEY_INVALID: a 401 for the key pool. Only that structured reason counts — the
+   * message text of a 400 may quote the client's own request.
+   */
   @Override
   public int effectiveStatus(int status, Buffer body) {
-    if (status == 400 && body != null) {
-      String text = body.toString();
-      if (text.contains("API_KEY_INVALID") || text.contains("API key not valid")) return 401;
+    if (status == 400 && body != null && body.length() > 0) {
+      try {
+        for (JsonNode d : Json.parse(body).path("error").path("details")) {
+          if ("type.googleapis.com/google.rpc.ErrorInfo".equals(d.path("@type").asText())
+              && "API_KEY_INVALID".equals(d.path("reason").asText())) {
+            return 401;
+          }
+        }
+      } catch (java.io.IOException | RuntimeException notJson) {
+        // not Gemini's error shape: the status stands
+      }
     }
     return status;
   }
@@ -72,9 +85,17 @@ public final class GeminiAdapter implements ProviderAdapter {
     return base.matches(".*/v1(alpha|beta)?$") ? base : base + "/v1beta";
   }
 
-  /** {@code gemini-2.5-flash} lives under models/; tuned models come fully named ({@code tunedModels/x}). */
-  private static String modelPath(String model) {
-    return model.contains("/") ? model : "models/" + model;
+  /**
+   * {@code gemini-2.5-flash} lives under models/; tuned models come fully named ({@code tunedModels/x}).
+   * The id is always one encoded path segment, so a name can't climb out of its path or add a query.
+   */
+  static String modelPath(String model) {
+    for (String collection : new String[] {"models/", "tunedModels/"}) {
+      if (model.startsWith(collection) && model.length() > collection.length()) {
+        return collection + ModelNames.pathSegment(model.substring(collection.length()));
+      }
+    }
+    return "models/" + ModelNames.pathSegment(model);
   }
 
   private static UpstreamCall authorized(UpstreamCall call, ProviderConfig provider, String apiKey) {

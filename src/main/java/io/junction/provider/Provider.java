@@ -20,11 +20,23 @@ public final class Provider {
   public Provider(ProviderConfig config, ProviderAdapter adapter) {
     this.config = config;
     this.adapter = adapter;
-    this.keys = new KeyPool(config.apiKeys());
+    this.keys = new KeyPool(config.apiKeys(), reprobeMs(config));
     this.rules = config.models() == null ? List.of() : config.models().stream().map(ModelRule::parse).toList();
   }
 
   public String name() { return config.name(); }
+
+  /** ProviderConfig.options: the first wait before a revoked key is probed again (tests shorten it). */
+  public static final String KEY_REPROBE_MS = "key_reprobe_ms";
+
+  private static long reprobeMs(ProviderConfig config) {
+    String v = config.option(KEY_REPROBE_MS);
+    try {
+      return v == null ? KeyPool.DEFAULT_REPROBE_MS : Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      return KeyPool.DEFAULT_REPROBE_MS;
+    }
+  }
 
   /**
    * The upstream model name this provider uses for {@code model}, or null if its model list does
@@ -36,6 +48,17 @@ public final class Provider {
       if (upstream != null) return upstream;
     }
     return discovered.contains(model) ? model : null;
+  }
+
+  /**
+   * Whether {@code model} is a name this provider's config spells out (an exact entry, either side
+   * of an alias) or that it listed upstream — never a glob match, which any client string can make.
+   */
+  public boolean names(String model) {
+    for (ModelRule r : rules) {
+      if ((!r.glob && r.name.equals(model)) || model.equals(r.upstream)) return true;
+    }
+    return discovered.contains(model);
   }
 
   /** Client-facing model names listed by /v1/models (globs excluded). */

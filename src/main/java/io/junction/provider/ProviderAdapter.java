@@ -61,8 +61,10 @@ public interface ProviderAdapter {
 
   /**
    * The status an upstream error means, for retry and key-pool decisions (the client still sees
-   * the upstream's own status). Providers that report a bad key as something other than 401/403
-   * translate it here.
+   * the upstream's own status). 401 means the upstream refused the key itself and is the only
+   * status that takes a key out of its pool; providers that report a bad key otherwise (Gemini's
+   * 400 API_KEY_INVALID, AWS's credential 403s) translate it here, from the structured parts of
+   * the answer that a client's request text cannot reach.
    */
   default int effectiveStatus(int status, Buffer body) { return status; }
 }

@@ -18,6 +18,17 @@ public final class ProviderRegistry {
   /** An immutable view: providers in config order, by name, and virtual models by name. */
   public record Snapshot(List<Provider> providers, Map<String, Provider> byName, Map<String, VirtualModelConfig> virtualModels) {
     public Provider provider(String name) { return byName.get(name); }
+
+    /** Whether {@code model} is configured by name: a virtual model, or spelled out by {@code provider} (any provider when null). */
+    public boolean configured(String provider, String model) {
+      if (virtualModels.containsKey(model)) return true;
+      if (provider != null) {
+        Provider p = byName.get(provider);
+        return p != null && p.names(model);
+      }
+      for (Provider p : providers) if (p.names(model)) return true;
+      return false;
+    }
   }
 
   private final AtomicReference<Snapshot> current = new AtomicReference<>();

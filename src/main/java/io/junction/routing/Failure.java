@@ -6,9 +6,11 @@ import io.junction.protocol.GatewayException;
  * Why an attempt failed. {@code status} is the upstream HTTP status, 0 when none came back, and
  * {@code kind} says what went wrong. {@code retryable} follows CONTRACT §3: connection errors,
  * timeouts before the first byte, 408, 409, 429 and 5xx move on; other 4xx go back to the client —
- * except a key refused with 401/403, which the route plan retries with the provider's next key. A
- * TLS failure (bad certificate, failed handshake) is a configuration fault that a retry cannot
- * mend, so it is not retried.
+ * except a key refused (401), which the route plan retries with the provider's next key. {@code
+ * status} is the adapter's {@link io.junction.provider.ProviderAdapter#effectiveStatus}: 401 only
+ * for the upstream's own verdict on the key; a 403 (no access to one model, a region, a policy) is
+ * about the request, so it never takes a key out. A TLS failure (bad certificate, failed
+ * handshake) is a configuration fault that a retry cannot mend, so it is not retried.
  */
 public record Failure(GatewayException error, int status, Kind kind, long retryAfterMillis) {
 
@@ -46,7 +48,7 @@ public record Failure(GatewayException error, int status, Kind kind, long retryA
   }
 
   /** The upstream refused the provider key itself. */
-  public boolean keyRejected() { return kind == Kind.STATUS && (status == 401 || status == 403); }
+  public boolean keyRejected() { return kind == Kind.STATUS && status == 401; }
 
   /** Says the upstream is unwell (counts against its circuit breaker), as opposed to a bad request or a busy key. */
   public boolean unhealthy() {

@@ -14,8 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Active health checks: every provider with {@code health_check_interval_ms} in its options gets
  * its model list fetched that often (never a billed call). A probe fails on no answer, 5xx, 408,
- * or a refused key (401/403); while it fails, routing skips the provider. One timer ticks for all
- * providers, so providers added or changed at run time are picked up on the next tick.
+ * or a refused key (401/403); while it fails, routing skips the provider. The same tick re-probes
+ * revoked keys whose cool-down is over ({@link KeyPool#claimReprobe}), with the same never-billed
+ * model-list call, so a key refused once comes back when its provider accepts it again. One timer
+ * ticks for all providers, so providers added or changed at run time are picked up on the next tick.
  */
 public final class HealthProber {
   public static final String INTERVAL_OPTION = "health_check_interval_ms";
@@ -29,7 +31,11 @@ public final class HealthProber {
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private long timer = -1;
 
-  /** Sends a probe to a provider and completes with the answer's status (the request path's exchange, in production). */
+  /**
+   * Sends a probe to a provider and completes with the answer's status as the adapter reads it
+   * ({@link io.junction.provider.ProviderAdapter#effectiveStatus}: 401 for a refused key) — the
+   * request path's exchange, in production.
+   */
   @FunctionalInterface
   public interface Fetcher {
     Future<Integer> status(Provider p, UpstreamCall call);
@@ -54,6 +60,7 @@ public final class HealthProber {
     long now = System.currentTimeMillis();
     Set<String> probed = new HashSet<>();
     for (Provider p : registry.snapshot().providers()) {
+      for (int key = p.keys.claimReprobe(); key >= 0; key = p.keys.claimReprobe()) reprobeKey(p, key);
       long interval = HealthRegistry.longOption(p.config, INTERVAL_OPTION, 0);
       if (interval <= 0 || !p.config.enabled()) continue;
       probed.add(p.name());
@@ -71,6 +78,16 @@ public final class HealthProber {
         health.forgetProbe(name);
       }
     }
+  }
+
+  /** The upstream's verdict on one revoked key, from a model-list call made with it. */
+  Future<Void> reprobeKey(Provider p, int key) {
+    return fetcher.status(p, p.adapter.listModels(p.config, p.keys.key(key)))
+        .transform(ar -> {
+          int status = ar.succeeded() ? ar.result() : 0;
+          p.keys.reprobed(key, status >= 200 && status < 300, status == 401);
+          return Future.<Void>succeededFuture();
+        });
   }
 
   /** One model-list call; null when there is no usable key to probe with (the pool already says why). */

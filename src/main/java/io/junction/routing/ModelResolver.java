@@ -6,6 +6,7 @@ import io.junction.config.DispatchMode;
 import io.junction.config.VirtualModelConfig;
 import io.junction.protocol.ErrorKind;
 import io.junction.protocol.GatewayException;
+import io.junction.protocol.ModelNames;
 import io.junction.provider.Provider;
 import io.junction.provider.ProviderRegistry;
 import java.util.ArrayList;
@@ -67,7 +68,8 @@ public final class ModelResolver {
   public List<Candidate> resolve(String model) { return resolve(RouteQuery.of(model)); }
 
   public List<Candidate> resolve(RouteQuery query) {
-    String model = query.model();
+    // Every protocol's model name passes here before it can reach a URL, a header or a label.
+    String model = ModelNames.check(query.model());
     ProviderRegistry.Snapshot s = registry.snapshot();
     List<Candidate> explicit = explicit(s, model);
     if (explicit != null) {

@@ -33,28 +33,40 @@ public final class GatewayServer {
   private final List<Consumer<Router>> extensions;
   private final List<HttpServer> servers = new ArrayList<>();
   private volatile boolean ready;
+  private ConnectionGuard guard;
 
   private final ResponsesState responses;
+  private final java.util.function.Supplier<String> storeDown;
 
-  public GatewayServer(Gateway gw, List<Consumer<Router>> extensions, ResponsesState responses) {
+  /** {@code storeDown} tells why the store is unavailable (then {@code /ready} is 503), or null. */
+  public GatewayServer(Gateway gw, List<Consumer<Router>> extensions, ResponsesState responses,
+      java.util.function.Supplier<String> storeDown) {
     this.responses = responses;
     this.gw = gw;
     this.extensions = extensions;
+    this.storeDown = storeDown;
   }
 
   /** Starts listening; fails with the bind error (port taken) as is. Returns the actual port. */
   public Future<Integer> start(String host, int port, int instances) {
+    var limits = gw.config().server();
+    guard = new ConnectionGuard(limits.idleTimeoutMs(), limits.headerTimeoutMs(), limits.maxConnections());
     Router router = router();
+    // Idle and header timeouts are the guard's: Vert.x's own idle timeout would also cut a quiet stream.
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
-        .setTcpNoDelay(true).setCompressionSupported(false).setMaxHeaderSize(64 * 1024).setIdleTimeout(0);
-    Future<HttpServer> first = gw.vertx().createHttpServer(options).requestHandler(router).listen();
+        .setTcpNoDelay(true).setCompressionSupported(false).setMaxHeaderSize(64 * 1024).setIdleTimeout(0)
+        // h2c detection would hold a new connection back from the guard until its first bytes, and
+        // keep a shutdown waiting on a socket that never sent any (the whole grace period).
+        .setHttp2ClearTextEnabled(false);
+    Future<HttpServer> first = gw.vertx().createHttpServer(options).connectionHandler(guard::accept)
+        .requestHandler(router).listen();
     return first.compose(s -> {
       servers.add(s);
       // Further instances with the same options share the listening socket (port 0 included);
       // each gets its own event loop, so connections spread across cores.
       List<Future<HttpServer>> more = new ArrayList<>();
       for (int i = 1; i < instances; i++) {
-        more.add(gw.vertx().createHttpServer(options).requestHandler(router).listen());
+        more.add(gw.vertx().createHttpServer(options).connectionHandler(guard::accept).requestHandler(router).listen());
       }
       return Future.all(more).map(cf -> {
         for (int i = 0; i < more.size(); i++) servers.add(cf.resultAt(i));
@@ -85,14 +97,28 @@ public final class GatewayServer {
     Pipeline pipeline = Pipeline.standard(gw, List.of(new ResponsesStage(responses)));
     InboundRoutes api = new InboundRoutes(gw, pipeline);
     long maxBody = gw.config().server().maxBodyBytes();
+    if (guard != null) router.route().handler(guard::requestStarted);
+    // Every body here is JSON, whatever its content type says (curl -d sends a form type): a form
+    // type would make the body handler decode it as form fields (and fail past 1,024 of them).
+    router.route().handler(ctx -> {
+      String type = ctx.request().getHeader("content-type");
+      if (type != null && isFormType(type)) ctx.request().headers().remove("content-type");
+      ctx.next();
+    });
     router.route().handler(BodyHandler.create(false).setBodyLimit(maxBody).setHandleFileUploads(false));
+    if (guard != null) router.route().handler(guard::bodyRead);
 
     // Clients and load balancers probe the root before anything else.
     router.get("/").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("name", "junction").put("status", "ok")));
     router.head("/").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end());
     router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
-    router.get("/ready").handler(ctx -> ctx.response().setStatusCode(ready ? 200 : 503)
-        .putHeader("content-type", "application/json").end(ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not_ready\"}"));
+    router.get("/ready").handler(ctx -> {
+      String storeProblem = storeDown.get();
+      var body = new io.vertx.core.json.JsonObject().put("status", ready && storeProblem == null ? "ready" : "not_ready");
+      if (ready && storeProblem != null) body.put("reason", "storage unavailable: " + storeProblem);
+      ctx.response().setStatusCode(ready && storeProblem == null ? 200 : 503)
+          .putHeader("content-type", "application/json").end(body.encode());
+    });
 
     InboundCodec openai = Codecs.inbound(Protocol.OPENAI);
     router.post("/v1/chat/completions").handler(ctx -> api.chat(ctx, openai, null, null, true));
@@ -122,6 +148,11 @@ public final class GatewayServer {
     return router;
   }
 
+  private static boolean isFormType(String contentType) {
+    String t = contentType.trim().toLowerCase(java.util.Locale.ROOT);
+    return t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/");
+  }
+
   private void failure(RoutingContext ctx) {
     int status = ctx.statusCode();
     String requestId = RequestIds.of(ctx.request());
@@ -132,6 +163,10 @@ public final class GatewayServer {
       Accounting.refusedAtTheDoor(gw, requestId, codecFor(ctx).protocol().id, 413, e.getMessage());
     } else if (ctx.failure() instanceof GatewayException ge) {
       e = ge;
+    } else if (ctx.failure() instanceof io.junction.store.StoreUnavailableException down) {
+      e = new GatewayException(ErrorKind.OVERLOADED, 503, "storage_unavailable", null,
+          "The gateway's database is unavailable (" + down.getMessage() + "); requests are still served");
+      e.retryAfterSeconds = 1;
     } else {
       org.slf4j.LoggerFactory.getLogger(GatewayServer.class).error("Unhandled error on {}", ctx.request().path(), ctx.failure());
       e = new GatewayException(ErrorKind.API_ERROR, status > 0 ? status : 500, "internal_error", null, "Internal gateway error");

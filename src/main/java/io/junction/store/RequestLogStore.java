@@ -29,6 +29,9 @@ public final class RequestLogStore {
 
   public RequestLogStore(Database db) { this.db = db; }
 
+  /** Whether the database takes writes now (see {@link Database#available()}). */
+  public boolean available() { return db.available(); }
+
   /** Inserts {@code rows} in one transaction with one batched statement; completes with the row count. */
   public CompletableFuture<Integer> insert(List<LogEntry> rows) {
     if (rows.isEmpty()) return CompletableFuture.completedFuture(0);

@@ -27,9 +27,10 @@ import org.HdrHistogram.Histogram;
  * Request and attempt figures, kept twice: in memory for {@code GET /api/v1/metrics} (resettable)
  * and as Prometheus meters for {@code GET /metrics} (monotonic, never reset, as Prometheus expects).
  *
- * <p>Label cardinality is bounded: provider names come from the config, and after
- * {@link #MAX_SERIES} distinct provider+model pairs any new model is counted as {@code other}
- * (a client cannot grow the series set by inventing model names). Updates are lock-free adders
+ * <p>Label cardinality is bounded: provider names come from the config, and a model label is
+ * only ever a name known in advance — configured (exact model entries, aliases, virtual models,
+ * models a provider listed) or in the price catalog; any other name a client sends is counted as
+ * {@code other}, and so is everything past {@link #MAX_SERIES} pairs. Updates are lock-free adders
  * and atomic histogram increments.
  */
 public final class GatewayMetrics implements AutoCloseable {
@@ -56,6 +57,8 @@ public final class GatewayMetrics implements AutoCloseable {
   private final Map<Labels, Meters> meters = new ConcurrentHashMap<>();
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
   private volatile Window window = new Window(System.currentTimeMillis());
+  /** (provider, model) → whether the model may be a label value; every name until {@link #knownModels} is set. */
+  private volatile java.util.function.BiPredicate<String, String> knownModel = (provider, model) -> true;
 
   public GatewayMetrics() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -75,6 +78,9 @@ public final class GatewayMetrics implements AutoCloseable {
   }
 
   public PrometheusMeterRegistry registry() { return registry; }
+
+  /** Which model names may be label values; the gateway sets configured-or-catalogued once it has its providers. */
+  public void knownModels(java.util.function.BiPredicate<String, String> known) { this.knownModel = known; }
 
   /** The Prometheus text exposition for {@code GET /metrics}. */
   public String scrape() { return registry.scrape(); }
@@ -145,6 +151,7 @@ public final class GatewayMetrics implements AutoCloseable {
   private Labels labels(String provider, String model) {
     Labels l = new Labels(provider == null ? NONE : provider, model == null ? NONE : model);
     if (knownLabels.contains(l)) return l;
+    if (model != null && !knownModel.test(provider, model)) return new Labels(l.provider, OTHER);
     // Racing threads may overshoot MAX_SERIES by a few; the bound only has to be finite.
     if (knownLabels.size() >= MAX_SERIES) l = new Labels(l.provider, OTHER);
     knownLabels.add(l);

@@ -117,6 +117,9 @@ public final class Pricing {
   /** The price for {@code model} as served by {@code provider} (which may be null); see {@link ModelNames}. */
   public Optional<Price> find(String provider, String model) { return prices.find(provider, model); }
 
+  /** Whether the catalog names {@code model} itself (no prefix match): a model name known in advance. */
+  public boolean catalogued(String provider, String model) { return prices.contains(provider, model); }
+
   /** Every catalog entry by lower-case name. */
   public Map<String, Price> all() { return prices.all(); }
 

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * (overflow is dropped and counted as usual): an outage delays rows, and loses only what does not
  * fit. A batch the database rejects for any other reason is logged and dropped (reason
  * {@code write_failed}), since retrying it would fail forever; so is a held batch at close.
+ * While the store says it is unavailable (its watchdog), rows wait in the queue instead of being
+ * thrown at it (CONTRACT §9); past its capacity they are dropped and counted.
  */
 public final class RequestLogWriter<T> implements AutoCloseable {
   public static final int DEFAULT_CAPACITY = 10_000;
@@ -56,12 +58,20 @@ public final class RequestLogWriter<T> implements AutoCloseable {
   /** Whether the last write found the database unreachable (logged once per outage). */
   private boolean unreachable;
   private static final long MAX_BACKOFF_MS = 5_000;
+  private final java.util.function.BooleanSupplier available;
 
   public RequestLogWriter(BatchSink<T> sink, DropListener drops) {
     this(sink, drops, DEFAULT_CAPACITY, DEFAULT_MAX_BATCH, DEFAULT_LINGER);
   }
 
   public RequestLogWriter(BatchSink<T> sink, DropListener drops, int capacity, int maxBatch, Duration linger) {
+    this(sink, drops, capacity, maxBatch, linger, () -> true);
+  }
+
+  /** {@code available} says whether the sink can take writes now; rows wait while it says no. */
+  public RequestLogWriter(BatchSink<T> sink, DropListener drops, int capacity, int maxBatch, Duration linger,
+      java.util.function.BooleanSupplier available) {
+    this.available = available;
     if (capacity < 1 || maxBatch < 1) throw new IllegalArgumentException("capacity and maxBatch must be positive");
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.sink = sink;
@@ -104,6 +114,10 @@ public final class RequestLogWriter<T> implements AutoCloseable {
     List<T> batch = new ArrayList<>(maxBatch);
     while (!closing) {
       try {
+        if (!available.getAsBoolean()) {
+          Thread.sleep(IDLE_POLL_MS);
+          continue;
+        }
         // Not interrupted by close(): an interrupt could abort a batch the sink is writing.
         T first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
         if (first == null) continue;

@@ -38,7 +38,8 @@ public final class TelemetryService implements TelemetrySink, AutoCloseable {
   /** Logs to {@code store}, each row with its cost breakdown from {@code pricing} (null: the total alone). */
   public static TelemetryService create(GatewayMetrics metrics, Store store, Tracing tracing, Pricing pricing) {
     UsageRollups rollups = new UsageRollups(store.usage);
-    RequestLogWriter<TelemetryRow> writer = new RequestLogWriter<>(rows -> write(store, rollups, rows), metrics::onDropped);
+    RequestLogWriter<TelemetryRow> writer = new RequestLogWriter<>(rows -> write(store, rollups, rows), metrics::onDropped,
+        RequestLogWriter.DEFAULT_CAPACITY, RequestLogWriter.DEFAULT_MAX_BATCH, RequestLogWriter.DEFAULT_LINGER, store.logs::available);
     return new TelemetryService(metrics, writer, tracing, pricing);
   }
 

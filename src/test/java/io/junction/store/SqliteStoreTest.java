@@ -19,14 +19,14 @@ class SqliteStoreTest extends StoreContract {
   }
 
   @Test
-  void runsInWalModeWithOneConnection() {
+  void runsWithARollbackJournalAndOneConnection() {
     String mode = store.database.call(c -> {
       try (ResultSet rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
         rs.next();
         return rs.getString(1);
       }
     }).join();
-    assertThat(mode).isEqualToIgnoringCase("wal");
+    assertThat(mode).isEqualToIgnoringCase("truncate");
     assertThat(store.database.vendor).isEqualTo(Database.Vendor.SQLITE);
   }
 

@@ -66,6 +66,19 @@ public final class MockGeminiServer {
     }
 
     static Raw raw(int status, String contentType, String body) { return new Raw(status, contentType, body); }
+
+    /** Google's answer to a key it doesn't know: 400 with an ErrorInfo whose reason is API_KEY_INVALID. */
+    static Raw badKey() {
+      ObjectNode body = MAPPER.createObjectNode();
+      String message = "API key not valid. Please pass a valid API key.";
+      ObjectNode error = body.putObject("error").put("code", 400).put("message", message).put("status", "INVALID_ARGUMENT");
+      error.putArray("details").addObject().put("@type", "type.googleapis.com/google.rpc.ErrorInfo")
+          .put("reason", "API_KEY_INVALID").put("domain", "googleapis.com")
+          .putObject("metadata").put("service", "generativelanguage.googleapis.com");
+      error.withArray("details").addObject().put("@type", "type.googleapis.com/google.rpc.LocalizedMessage")
+          .put("locale", "en-US").put("message", message);
+      return new Raw(400, "application/json", body.toString());
+    }
   }
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -134,7 +147,7 @@ public final class MockGeminiServer {
       return;
     }
     if (!key.equals(apiKey)) {
-      send(req, Reply.error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."));
+      send(req, Reply.badKey());
       return;
     }
     if (req.method() == HttpMethod.GET && req.path().equals("/v1beta/models")) {
