@@ -194,6 +194,8 @@ public final class RequestLogWriter<T> implements AutoCloseable {
    */
   static boolean unreachableDatabase(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      // The store's own verdict (its watchdog saw the database go): the rows wait like any others.
+      if (t instanceof io.junction.store.StoreUnavailableException) return true;
       if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException) return true;
       if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
           && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) return true;
