@@ -60,4 +60,24 @@ public final class JsonScan {
   public static void requireEnd(JsonParser p) throws IOException {
     if (p.nextToken() != null) throw new JsonParseException(p, "trailing data after the JSON value");
   }
+
+  /**
+   * Whether the object the parser is on (its START_OBJECT is {@code t}) has {@code field} with a
+   * non-null value (the last one, if repeated); skips the object either way. A stream's finish
+   * marker ({@code finish_reason}, {@code finishReason}) is read this way without building it.
+   */
+  public static boolean hasNonNull(JsonParser p, JsonToken t, String field) throws IOException {
+    if (t != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return false;
+    }
+    boolean found = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      if (name.equals(field)) found = v != JsonToken.VALUE_NULL;
+      p.skipChildren();
+    }
+    return found;
+  }
 }

@@ -3,6 +3,7 @@ package io.junction.protocol.gemini;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.junction.protocol.JsonScan;
 import io.junction.protocol.SseFramer;
 import io.junction.protocol.SseTap;
 import io.junction.protocol.Usage;
@@ -63,7 +64,7 @@ final class GeminiStreamTap extends SseTap {
             t = p.nextToken();
             if (t != JsonToken.END_ARRAY) {
               candidate = true;
-              reason = finishReason(p, t);
+              reason = JsonScan.hasNonNull(p, t, "finishReason");
               while (p.nextToken() != JsonToken.END_ARRAY) p.skipChildren();
             }
           } else {
@@ -82,22 +83,6 @@ final class GeminiStreamTap extends SseTap {
     Usage usage = GeminiVocabulary.usage(meta);
     if (usage != null) setUsage(usage);
     if (reason || (!candidate && blocked)) finished = true;
-  }
-
-  /** Whether the candidate the parser is on has a non-null finishReason. */
-  private static boolean finishReason(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return false;
-    }
-    boolean reason = false;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      t = p.nextToken();
-      if (field.equals("finishReason")) reason = t != JsonToken.VALUE_NULL;
-      p.skipChildren();
-    }
-    return reason;
   }
 
   /** Whether the object the parser is on has {@code name}; reads to its end. */

@@ -3,6 +3,7 @@ package io.junction.protocol.openai;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.junction.protocol.JsonScan;
 import io.junction.protocol.SseFramer;
 import io.junction.protocol.SseTap;
 import java.io.IOException;
@@ -83,7 +84,7 @@ final class OpenAiStreamTap extends SseTap {
             t = p.nextToken();
             noChoices = t == JsonToken.END_ARRAY;
             if (!noChoices) {
-              finish = finishReason(p, t);
+              finish = JsonScan.hasNonNull(p, t, "finish_reason");
               while (p.nextToken() != JsonToken.END_ARRAY) p.skipChildren();
             }
           } else {
@@ -103,22 +104,6 @@ final class OpenAiStreamTap extends SseTap {
     Usage read = OpenAiResponses.usage(usage);
     addUsage(tier == null ? read : read.withTier(tier)); // flex bills lower
     return clientWantsUsage || !noChoices;
-  }
-
-  /** Whether the choice the parser is on has a non-null finish_reason (the last one, if repeated). */
-  private static boolean finishReason(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return false;
-    }
-    boolean finish = false;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      t = p.nextToken();
-      if (field.equals("finish_reason")) finish = t != JsonToken.VALUE_NULL;
-      p.skipChildren();
-    }
-    return finish;
   }
 
   /**
