@@ -4,8 +4,9 @@
 # at 64 connections and at 1; then a concurrency run of 10,000 paced streams. See bench/README.md.
 #
 # Environment knobs (defaults in brackets):
-#   BENCH_ONLY [openai,anthropic,nginx,concurrency]  parts to run: openai / anthropic (the wrk rows
-#                    of that API), nginx (the nginx rows), concurrency (the 10,000-stream run)
+#   BENCH_ONLY [openai,anthropic,nginx,vertx,concurrency]  parts to run: openai / anthropic (the wrk
+#                    rows of that API), nginx (the nginx rows), vertx (a bare Vert.x pass-through proxy:
+#                    the stack's floor), concurrency (the 10,000-stream run)
 #   BENCH_DURATION [15]  seconds per measured run      BENCH_WARMUP [10]  seconds of JIT warm-up
 #   BENCH_JVM_OPTS [-Xms128m -Xmx256m -XX:+UseParallelGC]  gateway JVM flags
 #   BENCH_GATEWAY_CORE [0], BENCH_LOAD_CORE [1]        cores for the gateway (and nginx) and for mock + load
@@ -24,7 +25,7 @@ DURATION=${BENCH_DURATION:-15}
 WARMUP=${BENCH_WARMUP:-10}
 GW_CORE=${BENCH_GATEWAY_CORE:-0}
 LOAD_CORE=${BENCH_LOAD_CORE:-1}
-ONLY=${BENCH_ONLY:-openai,anthropic,nginx,concurrency}
+ONLY=${BENCH_ONLY:-openai,anthropic,nginx,vertx,concurrency}
 CONC_STREAMS=${BENCH_CONC_STREAMS:-10000}
 CONC_ROUNDS=${BENCH_CONC_ROUNDS:-2}
 CONC_CHUNKS=${BENCH_CONC_CHUNKS:-50}
@@ -42,6 +43,7 @@ has openai && APIS+=(openai)
 has anthropic && APIS+=(anthropic)
 TARGETS=(direct)
 has nginx && TARGETS+=(nginx)
+has vertx && TARGETS+=(vertx)
 TARGETS+=(junction)
 
 # ---- prerequisites ----
@@ -182,6 +184,15 @@ NGINX
   await_port "$NGINX_PORT" "$NGINX_PID" nginx
 }
 
+# The stack's floor: the same Vert.x server and client with nothing of Junction's (BareProxy).
+start_bare() { # mock port
+  BARE_PORT=$(free_port 18480)
+  # shellcheck disable=SC2086
+  taskset -c "$GW_CORE" "$JAVA" $JVM_OPTS -cp "$CP" io.junction.bench.BareProxy "$BARE_PORT" "$1" >"$RESULTS/bare.log" 2>&1 &
+  BARE_PID=$!; PIDS+=("$BARE_PID")
+  await_port "$BARE_PORT" "$BARE_PID" bare
+}
+
 # ---- measuring ----
 
 CLK_TCK=$(getconf CLK_TCK)
@@ -196,10 +207,11 @@ peak_rss_mb() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; 
 pids_of() { # target
   case $1 in
     junction) echo "$GW_PID" ;;
+    vertx) echo "$BARE_PID" ;;
     nginx) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
   esac
 }
-port_of() { case $1 in direct) echo "$MOCK_PORT" ;; nginx) echo "$NGINX_PORT" ;; junction) echo "$GW_PORT" ;; esac; }
+port_of() { case $1 in direct) echo "$MOCK_PORT" ;; nginx) echo "$NGINX_PORT" ;; vertx) echo "$BARE_PORT" ;; junction) echo "$GW_PORT" ;; esac; }
 path_of() { [ "$1" = anthropic ] && echo /v1/messages || echo /v1/chat/completions; }
 script_of() { [ "$1" = anthropic ] && echo "$ROOT/bench/messages.lua" || echo "$ROOT/bench/chat.lua"; }
 
@@ -252,15 +264,20 @@ if [ ${#APIS[@]} -gt 0 ]; then
   start_mock "$MOCK_PORT"
   start_gateway "$MOCK_PORT" 1024
   has nginx && start_nginx "$MOCK_PORT"
+  has vertx && start_bare "$MOCK_PORT"
   log "mock :$MOCK_PORT (core $LOAD_CORE), gateway :$GW_PORT (core $GW_CORE, $LAUNCHER, $JVM_OPTS)$(has nginx && echo ", nginx :$NGINX_PORT (core $GW_CORE)")"
 
-  log "warm-up: ${WARMUP}s per API and mode through the gateway, 3 s direct and through nginx"
+  log "warm-up: ${WARMUP}s per API and mode through the gateway (and the bare Vert.x proxy), 3 s direct and through nginx"
   for api in "${APIS[@]}"; do
     for s in false true; do
       run_wrk junction "$api" $s 64 "$WARMUP" "$RESULTS/warmup.txt" warm
       run_wrk junction "$api" $s 1 3 "$RESULTS/warmup.txt" warm
       run_wrk direct "$api" $s 64 3 "$RESULTS/warmup.txt" warm
       has nginx && run_wrk nginx "$api" $s 64 3 "$RESULTS/warmup.txt" warm
+      if has vertx; then
+        run_wrk vertx "$api" $s 64 "$WARMUP" "$RESULTS/warmup.txt" warm
+        run_wrk vertx "$api" $s 1 3 "$RESULTS/warmup.txt" warm
+      fi
     done
   done
 
@@ -272,7 +289,7 @@ if [ ${#APIS[@]} -gt 0 ]; then
     done
   done
   RSS=$(peak_rss_mb "$GW_PID")
-  stop "$GW_PID"; has nginx && stop "$NGINX_PID"; stop "$MOCK_PID"
+  stop "$GW_PID"; has nginx && stop "$NGINX_PID"; has vertx && stop "$BARE_PID"; stop "$MOCK_PID"
 fi
 
 # ---- the concurrency run: paced streams, a fresh gateway ----
@@ -324,12 +341,12 @@ kv() { echo "$CONC" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
   if [ ${#ROWS[@]} -gt 0 ]; then
     echo
     echo "direct = wrk to the mock alone (the ceiling); cpu_us/req = CPU time of the proxy process per request"
-    echo "(user + system; 'sys' is the kernel's share); x_nginx = Junction's CPU per request over nginx's"
+    echo "(user + system; 'sys' is the kernel's share); x_nginx = CPU per request over nginx's"
     printf '%-9s %-9s %-6s %5s %9s %8s %8s %10s %7s %7s\n' target api mode conns req/s p50_ms p99_ms cpu_us/req sys x_nginx
     for r in "${ROWS[@]}"; do
       set -- $r
       ratio=-
-      if [ "$1" = junction ]; then
+      if [ "$1" = junction ] || [ "$1" = vertx ]; then
         n=$(row nginx "$2" "$3" "$4")
         [ -n "$n" ] && ratio=$(awk -v a="$8" -v b="$(field "$n" 8)" 'BEGIN { printf "%.1fx", a / b }')
       fi

@@ -77,7 +77,7 @@ public record DataServices(
       }
       limiter = redis;
     }
-    return new DataServices(store, pricing, metrics, TelemetryService.create(metrics, store, Tracing.fromEnvironment(env), pricing),
+    return new DataServices(store, pricing, metrics, TelemetryService.create(metrics, store, Tracing.fromEnvironment(env)),
         limiter, keys.start(), new KeyAuthenticator(config.masterKey(), keys, limiter, pricing, clock),
         new LogRetention(store.logs, config.logs().retentionDays(), clock).start());
   }

@@ -3,6 +3,7 @@ package io.junction.pipeline;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.TokenEstimator;
 import io.junction.protocol.Usage;
+import io.junction.telemetry.Price;
 import io.junction.telemetry.RequestEvent;
 import io.vertx.core.Future;
 
@@ -25,15 +26,15 @@ public final class Accounting implements Stage {
 
   private void record(Call call, Outcome o) {
     Usage usage = billable(call, o);
-    double cost = call.provider == null ? 0 : gw.pricing().cost(call.provider, call.upstreamModel, usage);
+    Price.Cost cost = call.provider == null ? Price.Cost.ZERO : gw.pricing().bill(call.provider, call.upstreamModel, usage);
     long latency = (System.nanoTime() - call.startNanos) / 1000;
     Outcome reported = o.status() == 499 && call.completeSeen ? Outcome.OK : o;
     RequestEvent event = new RequestEvent(call.startMillis, call.requestId, call.identity == null ? null : call.identity.keyId(),
         call.inbound.protocol().id, call.model(), call.provider, call.upstreamModel, call.stream(), reported.status(),
-        latency, call.ttftNanos < 0 ? -1 : call.ttftNanos / 1000, usage, call.attempts, reported.error(), cost);
+        latency, call.ttftNanos < 0 ? -1 : call.ttftNanos / 1000, usage, call.attempts, reported.error(), cost, call.answeringKey);
     gw.telemetry().request(event);
     if (call.trace != null) gw.telemetry().tracing().request(call.trace, event);
-    if (call.admission != null) gw.authenticator().settle(call.admission, usage, cost);
+    if (call.admission != null) gw.authenticator().settle(call.admission, usage, cost.totalUsd());
   }
 
   /**
@@ -42,7 +43,7 @@ public final class Accounting implements Stage {
    */
   public static void refusedAtTheDoor(Gateway gw, String requestId, String protocol, int status, String error) {
     gw.telemetry().request(new RequestEvent(System.currentTimeMillis(), requestId, null, protocol, null, null, null, false,
-        status, 0, -1, Usage.ZERO, 0, error, 0));
+        status, 0, -1, Usage.ZERO, 0, error, Price.Cost.ZERO, -1));
   }
 
   /**

@@ -5,7 +5,6 @@ import io.junction.protocol.GatewayException;
 import io.junction.protocol.Protocol;
 import io.junction.provider.Provider;
 import io.junction.provider.ProviderAdapter;
-import io.junction.provider.Secrets;
 import io.junction.provider.UpstreamCall;
 import io.junction.provider.UpstreamResponse;
 import io.junction.routing.Attempt;
@@ -126,7 +125,7 @@ final class AttemptLoop implements Stage {
             failed(a, t0, x.failure(ar.cause()));
             return;
           }
-          Buffer body = Secrets.scrub(ar.result(), p.keys.secrets());
+          Buffer body = p.keys.secrets().scrub(ar.result());
           GatewayException e = Exchange.upstreamError(status, body, p.adapter.codec(call.inbound.protocol()));
           long retryAfterMs = retryAfterMillis(r);
           e.retryAfterSeconds = retryAfterMs < 0 ? -1 : (retryAfterMs + 999) / 1000;
@@ -166,6 +165,7 @@ final class AttemptLoop implements Stage {
       gw.telemetry().attempt(event);
       if (call.trace != null) gw.telemetry().tracing().attempt(call.trace, event);
       if (error == null) {
+        call.answeringKey = a.keyIndex();
         long ttftMs = call.ttftNanos < 0 ? -1 : (call.startNanos + call.ttftNanos - t0) / 1_000_000;
         call.plan.succeeded(a, (now - t0) / 1_000_000, ttftMs);
       }

@@ -63,6 +63,8 @@ public final class Call {
 
   // What the answer was, for the request event.
   int attempts;
+  /** The pool position of the provider key whose attempt answered; -1 until one does. */
+  int answeringKey = -1;
   String provider;
   String upstreamModel;
   Usage usage = Usage.ZERO;

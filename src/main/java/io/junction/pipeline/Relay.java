@@ -8,7 +8,6 @@ import io.junction.protocol.StreamEvent;
 import io.junction.protocol.StreamTap;
 import io.junction.protocol.UpstreamCodec;
 import io.junction.provider.Provider;
-import io.junction.provider.Secrets;
 import io.junction.provider.UpstreamResponse;
 import io.junction.routing.Failure;
 import io.vertx.core.Future;
@@ -67,12 +66,12 @@ final class Relay {
         if (relayed || call.operation == Call.Operation.EMBEDDINGS) {
           // Relayed as-is, but read first: garbage with a 200 must not reach the client as success.
           call.usage = codec.usageOf(body);
-          out = Secrets.scrub(body, provider.keys.secrets());
+          out = provider.keys.secrets().scrub(body);
           if (call.operation == Call.Operation.CHAT) call.inbound.relayed(out);
         } else {
           ChatResponse cr = codec.decodeResponse(body);
           call.usage = cr.usage;
-          out = Secrets.scrub(call.inbound.encodeResponse(cr, call.decoded()), provider.keys.secrets());
+          out = provider.keys.secrets().scrub(call.inbound.encodeResponse(cr, call.decoded()));
         }
       } catch (GatewayException e) {
         return Future.failedFuture(new NotDelivered(new Failure(e, 0, Failure.Kind.BAD_ANSWER, 0)));
@@ -204,7 +203,7 @@ final class Relay {
         }
         return;
       }
-      response.write(Secrets.scrub(pending, provider.keys.secrets()));
+      response.write(provider.keys.secrets().scrub(pending));
       pending = Buffer.buffer();
     }
 
@@ -218,7 +217,7 @@ final class Relay {
         }
         if (!call.responseStarted) call.startResponse(call.inbound.streamContentType(null), true);
         pending.appendBuffer(last);
-        response.end(Secrets.scrub(pending, provider.keys.secrets())); // the last events and the closing chunk in one write
+        response.end(provider.keys.secrets().scrub(pending)); // the last events and the closing chunk in one write
         result.tryComplete(Outcome.OK);
       });
     }

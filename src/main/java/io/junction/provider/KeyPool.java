@@ -28,6 +28,7 @@ public final class KeyPool {
   private static final long REVOKED = Long.MAX_VALUE;
 
   private final List<String> keys;
+  private final Secrets secrets;
   private final AtomicInteger cursor = new AtomicInteger();
   /** Per key: epoch millis until which it is skipped; 0 = active, {@link #REVOKED} = until a probe says otherwise. */
   private final AtomicLongArray blockedUntil;
@@ -48,6 +49,7 @@ public final class KeyPool {
 
   KeyPool(List<String> keys, LongSupplier clock, long reprobeMs) {
     this.keys = keys == null ? List.of() : List.copyOf(keys);
+    this.secrets = new Secrets(this.keys);
     int n = this.keys.size();
     this.blockedUntil = new AtomicLongArray(n);
     this.reprobeAt = new AtomicLongArray(n);
@@ -59,8 +61,8 @@ public final class KeyPool {
 
   public int size() { return keys.size(); }
 
-  /** Every key of the pool, for scrubbing upstream answers that quote one (never for output). */
-  public List<String> secrets() { return keys; }
+  /** Scrubs upstream answers of this pool's keys (and of anything shaped like a key). */
+  public Secrets secrets() { return secrets; }
 
   /** The next usable key's index in rotation, {@link #KEYLESS}, or {@link #NONE_USABLE}. */
   public int next() { return firstUsable(cursor.getAndIncrement()); }

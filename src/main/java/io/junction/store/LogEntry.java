@@ -11,7 +11,9 @@ import java.time.Instant;
  * One row of request_logs. {@code id} is 0 before insertion; {@code ttftMs} is null for
  * non-streamed answers; {@code inputTokens} includes {@code cachedTokens} and {@code cacheWriteTokens}
  * (see {@link Usage}). {@code cost} is the bill part by part ({@code costUsd} its total); its tier
- * is null when the model had no known price.
+ * is null when the model had no known price. {@code keyIndex} is the pool position of the provider key
+ * whose attempt answered (-1: none did): the row is also the record of that attempt (see
+ * {@link RequestLogStore#detail}).
  */
 public record LogEntry(
     long id,
@@ -34,32 +36,26 @@ public record LogEntry(
     boolean stream,
     long cacheWriteTokens,
     long reasoningTokens,
-    Price.Cost cost) implements TelemetryRow {
+    Price.Cost cost,
+    int keyIndex) implements TelemetryRow {
 
   /** A row without the cost breakdown (cost_usd only). */
   public LogEntry(long id, long timeMs, String requestId, String keyId, String inboundProtocol, String provider,
       String model, String requestedModel, int status, long latencyMs, Long ttftMs, long inputTokens,
       long outputTokens, long cachedTokens, double costUsd, int attempts, String error, boolean stream) {
     this(id, timeMs, requestId, keyId, inboundProtocol, provider, model, requestedModel, status, latencyMs, ttftMs,
-        inputTokens, outputTokens, cachedTokens, costUsd, attempts, error, stream, 0, 0, Price.Cost.ZERO);
+        inputTokens, outputTokens, cachedTokens, costUsd, attempts, error, stream, 0, 0, Price.Cost.ZERO, -1);
   }
 
-  /** The row to insert for a finished request whose cost was priced at {@code costUsd}. */
-  public static LogEntry of(RequestEvent e, double costUsd) {
-    LogEntry full = of(e, Price.Cost.ZERO);
-    return new LogEntry(full.id, full.timeMs, full.requestId, full.keyId, full.inboundProtocol, full.provider, full.model,
-        full.requestedModel, full.status, full.latencyMs, full.ttftMs, full.inputTokens, full.outputTokens,
-        full.cachedTokens, costUsd, full.attempts, full.error, full.stream);
-  }
-
-  /** The row to insert for a finished request billed as {@code cost}. */
-  public static LogEntry of(RequestEvent e, Price.Cost cost) {
+  /** The row to insert for a finished request. */
+  public static LogEntry of(RequestEvent e) {
+    Price.Cost cost = e.cost();
     Usage u = e.usage() == null ? Usage.ZERO : e.usage();
     return new LogEntry(0, e.timestampMillis(), e.requestId(), e.keyId(), e.inboundProtocol(), e.provider(),
         e.model(), e.requestedModel(), e.status(), e.latencyMicros() / 1000,
         e.ttftMicros() < 0 ? null : e.ttftMicros() / 1000, u.inputTokens(), u.outputTokens(),
         u.cacheReadTokens(), cost.totalUsd(), e.attempts(), e.error(), e.stream(), u.cacheWriteTokens(),
-        u.reasoningTokens(), cost);
+        u.reasoningTokens(), cost, e.keyIndex());
   }
 
   /** The management API's shape (CONTRACT §6): snake_case, {@code time} as an ISO-8601 instant. */

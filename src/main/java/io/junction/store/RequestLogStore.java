@@ -18,7 +18,7 @@ public final class RequestLogStore {
   private static final String COLUMNS = "time_ms, request_id, key_id, inbound_protocol, provider, model, "
       + "requested_model, status, latency_ms, ttft_ms, input_tokens, output_tokens, cached_tokens, cost_usd, "
       + "attempts, error, stream, cache_write_tokens, reasoning_tokens, input_cost_usd, cache_read_cost_usd, "
-      + "cache_write_cost_usd, output_cost_usd, price_tier";
+      + "cache_write_cost_usd, output_cost_usd, price_tier, key_index";
   private static final String INSERT = "INSERT INTO request_logs (" + COLUMNS + ") VALUES ("
       + "?,".repeat(COLUMNS.split(",").length - 1) + "?)";
 
@@ -35,65 +35,69 @@ public final class RequestLogStore {
   /** Inserts {@code rows} in one transaction with one batched statement; completes with the row count. */
   public CompletableFuture<Integer> insert(List<LogEntry> rows) {
     if (rows.isEmpty()) return CompletableFuture.completedFuture(0);
-    return db.transaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-        for (LogEntry r : rows) {
-          int i = 0;
-          ps.setLong(++i, r.timeMs());
-          ps.setString(++i, r.requestId());
-          ps.setString(++i, r.keyId());
-          ps.setString(++i, r.inboundProtocol());
-          ps.setString(++i, r.provider());
-          ps.setString(++i, r.model());
-          ps.setString(++i, r.requestedModel());
-          ps.setInt(++i, r.status());
-          ps.setLong(++i, r.latencyMs());
-          if (r.ttftMs() == null) ps.setNull(++i, Types.BIGINT);
-          else ps.setLong(++i, r.ttftMs());
-          ps.setLong(++i, r.inputTokens());
-          ps.setLong(++i, r.outputTokens());
-          ps.setLong(++i, r.cachedTokens());
-          ps.setDouble(++i, r.costUsd());
-          ps.setInt(++i, r.attempts());
-          ps.setString(++i, r.error());
-          ps.setBoolean(++i, r.stream());
-          ps.setLong(++i, r.cacheWriteTokens());
-          ps.setLong(++i, r.reasoningTokens());
-          ps.setDouble(++i, r.cost().inputUsd());
-          ps.setDouble(++i, r.cost().cacheReadUsd());
-          ps.setDouble(++i, r.cost().cacheWriteUsd());
-          ps.setDouble(++i, r.cost().outputUsd());
-          ps.setString(++i, r.cost().tier());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-      return rows.size();
-    });
+    return db.transaction(c -> insert(c, rows));
   }
 
-  /** Inserts attempt rows in one batched statement. */
-  public CompletableFuture<Integer> insertAttempts(List<AttemptEntry> rows) {
-    if (rows.isEmpty()) return CompletableFuture.completedFuture(0);
-    return db.transaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO request_attempts (time_ms, request_id, attempt, "
-          + "provider, model, key_index, status, latency_ms, error) VALUES (?,?,?,?,?,?,?,?,?)")) {
-        for (AttemptEntry a : rows) {
-          ps.setLong(1, a.timeMs());
-          ps.setString(2, a.requestId());
-          ps.setInt(3, a.attempt());
-          ps.setString(4, a.provider());
-          ps.setString(5, a.model());
-          ps.setInt(6, a.keyIndex());
-          ps.setInt(7, a.status());
-          ps.setLong(8, a.latencyMs());
-          ps.setString(9, a.error());
-          ps.addBatch();
-        }
-        ps.executeBatch();
+  /** Inserts {@code rows} with one batched statement in {@code c}'s transaction. */
+  static int insert(Connection c, List<LogEntry> rows) throws SQLException {
+    if (rows.isEmpty()) return 0;
+    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+      for (LogEntry r : rows) {
+        int i = 0;
+        ps.setLong(++i, r.timeMs());
+        ps.setString(++i, r.requestId());
+        ps.setString(++i, r.keyId());
+        ps.setString(++i, r.inboundProtocol());
+        ps.setString(++i, r.provider());
+        ps.setString(++i, r.model());
+        ps.setString(++i, r.requestedModel());
+        ps.setInt(++i, r.status());
+        ps.setLong(++i, r.latencyMs());
+        if (r.ttftMs() == null) ps.setNull(++i, Types.BIGINT);
+        else ps.setLong(++i, r.ttftMs());
+        ps.setLong(++i, r.inputTokens());
+        ps.setLong(++i, r.outputTokens());
+        ps.setLong(++i, r.cachedTokens());
+        ps.setDouble(++i, r.costUsd());
+        ps.setInt(++i, r.attempts());
+        ps.setString(++i, r.error());
+        ps.setBoolean(++i, r.stream());
+        ps.setLong(++i, r.cacheWriteTokens());
+        ps.setLong(++i, r.reasoningTokens());
+        ps.setDouble(++i, r.cost().inputUsd());
+        ps.setDouble(++i, r.cost().cacheReadUsd());
+        ps.setDouble(++i, r.cost().cacheWriteUsd());
+        ps.setDouble(++i, r.cost().outputUsd());
+        ps.setString(++i, r.cost().tier());
+        if (r.keyIndex() < 0) ps.setNull(++i, Types.INTEGER);
+        else ps.setInt(++i, r.keyIndex());
+        ps.addBatch();
       }
-      return rows.size();
-    });
+      ps.executeBatch();
+    }
+    return rows.size();
+  }
+
+  /** Inserts attempt rows with one batched statement in {@code c}'s transaction. */
+  static int insertAttempts(Connection c, List<AttemptEntry> rows) throws SQLException {
+    if (rows.isEmpty()) return 0;
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO request_attempts (time_ms, request_id, attempt, "
+        + "provider, model, key_index, status, latency_ms, error) VALUES (?,?,?,?,?,?,?,?,?)")) {
+      for (AttemptEntry a : rows) {
+        ps.setLong(1, a.timeMs());
+        ps.setString(2, a.requestId());
+        ps.setInt(3, a.attempt());
+        ps.setString(4, a.provider());
+        ps.setString(5, a.model());
+        ps.setInt(6, a.keyIndex());
+        ps.setInt(7, a.status());
+        ps.setLong(8, a.latencyMs());
+        ps.setString(9, a.error());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    return rows.size();
   }
 
   /** One logged request and its attempts. */
@@ -101,7 +105,8 @@ public final class RequestLogStore {
 
   /**
    * The row {@code id} with its attempts, or null. Attempts are matched by request id within the
-   * request's own time span (a client may reuse its own {@code x-request-id}).
+   * request's own time span (a client may reuse its own {@code x-request-id}). Only attempts that
+   * failed have rows; the one that answered is the log row itself, listed last.
    */
   public CompletableFuture<Detail> detail(long id) {
     return db.call(c -> {
@@ -127,6 +132,11 @@ public final class RequestLogStore {
                 rs.getInt(6), rs.getInt(7), rs.getLong(8), rs.getString(9)));
           }
         }
+      }
+      // The attempt that answered has no row of its own: the log row records it (V6).
+      if (log.keyIndex() >= 0 && attempts.size() < log.attempts()) {
+        attempts.add(new AttemptEntry(log.timeMs(), log.requestId(), log.attempts(), log.provider(), log.model(),
+            log.keyIndex(), log.status(), log.latencyMs(), null));
       }
       return new Detail(log, attempts);
     });
@@ -221,7 +231,13 @@ public final class RequestLogStore {
         rs.getDouble("cost_usd"), rs.getInt("attempts"), rs.getString("error"), rs.getBoolean("stream"),
         rs.getLong("cache_write_tokens"), rs.getLong("reasoning_tokens"),
         new Price.Cost(rs.getDouble("input_cost_usd"), rs.getDouble("cache_read_cost_usd"),
-            rs.getDouble("cache_write_cost_usd"), rs.getDouble("output_cost_usd"), rs.getString("price_tier")));
+            rs.getDouble("cache_write_cost_usd"), rs.getDouble("output_cost_usd"), rs.getString("price_tier")),
+        keyIndex(rs));
+  }
+
+  private static int keyIndex(ResultSet rs) throws SQLException {
+    int k = rs.getInt("key_index");
+    return rs.wasNull() ? -1 : k;
   }
 
   /** A WHERE clause built from optional filters: a null value leaves its condition out. */

@@ -27,6 +27,20 @@ public final class Store implements AutoCloseable {
     return new Store(Database.open(jdbcUrl));
   }
 
+  /**
+   * One batch of telemetry in one transaction: request-log rows, attempt rows, and the usage
+   * minutes they touched (this instance's full totals for each). One commit per batch, not three.
+   */
+  public java.util.concurrent.CompletableFuture<Void> writeTelemetry(java.util.List<LogEntry> logs,
+      java.util.List<AttemptEntry> attempts, String instance, java.util.Map<UsageRollup.Key, UsageRollup> minutes) {
+    return database.transaction(c -> {
+      RequestLogStore.insert(c, logs);
+      RequestLogStore.insertAttempts(c, attempts);
+      UsageStore.save(c, instance, minutes);
+      return null;
+    });
+  }
+
   @Override
   public void close() {
     database.close();

@@ -3,7 +3,9 @@ package io.junction.store;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.junction.protocol.Json;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,36 +47,34 @@ public final class UsageStore {
     });
   }
 
-  /** Writes the full current state of {@code rows} (this instance's), inserting or replacing each. */
-  public CompletableFuture<Integer> save(String instance, Map<UsageRollup.Key, UsageRollup> rows) {
-    if (rows.isEmpty()) return CompletableFuture.completedFuture(0);
-    return db.transaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_rollups (bucket_ms, provider, model, key_id, "
-          + "instance, " + FIGURES + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
-          + "ON CONFLICT (bucket_ms, provider, model, key_id, instance) DO UPDATE SET requests = excluded.requests, "
-          + "errors = excluded.errors, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, "
-          + "cached_tokens = excluded.cached_tokens, cost_usd = excluded.cost_usd, latency_hist = excluded.latency_hist")) {
-        for (Map.Entry<UsageRollup.Key, UsageRollup> e : rows.entrySet()) {
-          UsageRollup.Key k = e.getKey();
-          UsageRollup r = e.getValue();
-          ps.setLong(1, k.bucketMs());
-          ps.setString(2, k.provider());
-          ps.setString(3, k.model());
-          ps.setString(4, k.keyId());
-          ps.setString(5, instance);
-          ps.setLong(6, r.requests);
-          ps.setLong(7, r.errors);
-          ps.setLong(8, r.inputTokens);
-          ps.setLong(9, r.outputTokens);
-          ps.setLong(10, r.cachedTokens);
-          ps.setDouble(11, r.costUsd);
-          ps.setBytes(12, r.encodedHistogram());
-          ps.addBatch();
-        }
-        ps.executeBatch();
+  /** Writes the full current state of {@code rows} (this instance's), inserting or replacing each, in {@code c}'s transaction. */
+  static int save(Connection c, String instance, Map<UsageRollup.Key, UsageRollup> rows) throws SQLException {
+    if (rows.isEmpty()) return 0;
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_rollups (bucket_ms, provider, model, key_id, "
+        + "instance, " + FIGURES + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+        + "ON CONFLICT (bucket_ms, provider, model, key_id, instance) DO UPDATE SET requests = excluded.requests, "
+        + "errors = excluded.errors, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, "
+        + "cached_tokens = excluded.cached_tokens, cost_usd = excluded.cost_usd, latency_hist = excluded.latency_hist")) {
+      for (Map.Entry<UsageRollup.Key, UsageRollup> e : rows.entrySet()) {
+        UsageRollup.Key k = e.getKey();
+        UsageRollup r = e.getValue();
+        ps.setLong(1, k.bucketMs());
+        ps.setString(2, k.provider());
+        ps.setString(3, k.model());
+        ps.setString(4, k.keyId());
+        ps.setString(5, instance);
+        ps.setLong(6, r.requests);
+        ps.setLong(7, r.errors);
+        ps.setLong(8, r.inputTokens);
+        ps.setLong(9, r.outputTokens);
+        ps.setLong(10, r.cachedTokens);
+        ps.setDouble(11, r.costUsd);
+        ps.setBytes(12, r.encodedHistogram());
+        ps.addBatch();
       }
-      return rows.size();
-    });
+      ps.executeBatch();
+    }
+    return rows.size();
   }
 
   /** The time series {@code q} asks for, every bucket of the range present (zeros where nothing ran). */

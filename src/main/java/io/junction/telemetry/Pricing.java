@@ -103,11 +103,6 @@ public final class Pricing {
 
   public int size() { return prices.size(); }
 
-  /** USD for {@code usage} on {@code provider}'s {@code model}; 0 when the model has no known price. */
-  public double cost(String provider, String model, Usage usage) {
-    return bill(provider, model, usage).totalUsd();
-  }
-
   /** The bill for {@code usage} part by part; {@link Price.Cost#ZERO} (tier null) when the model has no known price. */
   public Price.Cost bill(String provider, String model, Usage usage) {
     if (usage == null) return Price.Cost.ZERO;

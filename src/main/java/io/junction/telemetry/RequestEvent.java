@@ -6,7 +6,9 @@ import io.junction.protocol.Usage;
  * One client request, emitted once when its answer is complete (or failed). {@code provider} and
  * {@code model} are the ones that answered last (the upstream model name); {@code ttftMicros} is
  * -1 for non-streamed answers. {@code keyId} is the virtual key's id, "master", or null.
- * {@code costUsd} is the price of {@code usage}, computed once when the event is made.
+ * {@code cost} is the bill for {@code usage}, priced once when the event is made ({@link Price.Cost#ZERO}
+ * when the model has no known price); {@code keyIndex} is the pool position of the provider key
+ * whose attempt answered, -1 when none did.
  */
 public record RequestEvent(
     long timestampMillis,
@@ -23,4 +25,9 @@ public record RequestEvent(
     Usage usage,
     int attempts,
     String error,
-    double costUsd) {}
+    Price.Cost cost,
+    int keyIndex) {
+
+  /** The bill's total in USD. */
+  public double costUsd() { return cost.totalUsd(); }
+}

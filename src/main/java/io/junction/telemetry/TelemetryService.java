@@ -4,10 +4,10 @@ import io.junction.store.AttemptEntry;
 import io.junction.store.LogEntry;
 import io.junction.store.Store;
 import io.junction.store.TelemetryRow;
+import io.junction.store.UsageRollup;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Map;
 
 /**
  * The {@link TelemetrySink} the request path reports to: updates the metrics and queues each
@@ -15,35 +15,29 @@ import org.slf4j.LoggerFactory;
  * the {@link RequestLogWriter}'s thread, which also folds the usage rollups.
  */
 public final class TelemetryService implements TelemetrySink, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(TelemetryService.class);
-
   private final GatewayMetrics metrics;
   private final RequestLogWriter<TelemetryRow> writer;
   private final Tracing tracing;
-  /** Prices the log row's cost breakdown; null logs the total alone. */
-  private final Pricing pricing;
-
-  public TelemetryService(GatewayMetrics metrics, RequestLogWriter<TelemetryRow> writer, Tracing tracing, Pricing pricing) {
+  public TelemetryService(GatewayMetrics metrics, RequestLogWriter<TelemetryRow> writer, Tracing tracing) {
     this.metrics = metrics;
     this.writer = writer;
     this.tracing = tracing;
-    this.pricing = pricing;
   }
 
   /** Logs to {@code store} with the default queue size, batch size and linger; no traces. */
   public static TelemetryService create(GatewayMetrics metrics, Store store) {
-    return create(metrics, store, Tracing.NOOP, null);
+    return create(metrics, store, Tracing.NOOP);
   }
 
-  /** Logs to {@code store}, each row with its cost breakdown from {@code pricing} (null: the total alone). */
-  public static TelemetryService create(GatewayMetrics metrics, Store store, Tracing tracing, Pricing pricing) {
+  /** Logs to {@code store} and exports spans to {@code tracing}. */
+  public static TelemetryService create(GatewayMetrics metrics, Store store, Tracing tracing) {
     UsageRollups rollups = new UsageRollups(store.usage);
     RequestLogWriter<TelemetryRow> writer = new RequestLogWriter<>(rows -> write(store, rollups, rows), metrics::onDropped,
         RequestLogWriter.DEFAULT_CAPACITY, RequestLogWriter.DEFAULT_MAX_BATCH, RequestLogWriter.DEFAULT_LINGER, store.logs::available);
-    return new TelemetryService(metrics, writer, tracing, pricing);
+    return new TelemetryService(metrics, writer, tracing);
   }
 
-  /** One batch, on the writer thread: log rows, attempt rows, then the rollups of the log rows. */
+  /** One batch, on the writer thread: log rows, attempt rows and the usage minutes they touch, in one transaction. */
   static void write(Store store, UsageRollups rollups, List<TelemetryRow> rows) {
     List<LogEntry> logs = new ArrayList<>(rows.size());
     List<AttemptEntry> attempts = new ArrayList<>();
@@ -51,30 +45,30 @@ public final class TelemetryService implements TelemetrySink, AutoCloseable {
       if (r instanceof LogEntry l) logs.add(l);
       else if (r instanceof AttemptEntry a) attempts.add(a);
     }
-    store.logs.insert(logs).join();
-    store.logs.insertAttempts(attempts).join();
+    Map<UsageRollup.Key, UsageRollup> minutes = rollups.fold(logs);
     try {
-      rollups.add(logs);
+      store.writeTelemetry(logs, attempts, rollups.instance(), minutes).join();
     } catch (RuntimeException e) {
-      // The log rows are in; only this batch's contribution to the usage charts is lost.
-      LOG.warn("usage rollup of {} rows failed: {}", logs.size(), e.toString());
+      rollups.unsaved(minutes.keySet()); // the writer holds or drops the batch; the minutes must not count it
+      throw e;
     }
   }
 
+  /**
+   * Counts the attempt; logs a row only for an attempt that failed. The attempt that answered is
+   * recorded by its request's log row (provider, model, key index, status, latency), so a request
+   * answered at once is one row, not two.
+   */
   @Override
   public void attempt(AttemptEvent event) {
     metrics.onAttempt(event);
-    writer.offer(AttemptEntry.of(event, System.currentTimeMillis()));
+    if (event.error() != null) writer.offer(AttemptEntry.of(event, System.currentTimeMillis()));
   }
 
   @Override
   public void request(RequestEvent event) {
     metrics.onRequest(event, event.costUsd());
-    // The request path priced the total; the parts come from the same catalog. When they differ (a
-    // total the path set itself) the row keeps the path's total and no breakdown.
-    Price.Cost cost = pricing == null ? null : pricing.bill(event.provider(), event.model(), event.usage());
-    boolean same = cost != null && Math.abs(cost.totalUsd() - event.costUsd()) < 1e-12;
-    writer.offer(same ? LogEntry.of(event, cost) : LogEntry.of(event, event.costUsd()));
+    writer.offer(LogEntry.of(event));
   }
 
   @Override

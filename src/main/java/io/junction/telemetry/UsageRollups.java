@@ -3,6 +3,7 @@ package io.junction.telemetry;
 import io.junction.store.LogEntry;
 import io.junction.store.UsageRollup;
 import io.junction.store.UsageStore;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.UUID;
 
 /**
  * Per-minute usage rollups, folded on the telemetry writer's thread from the log rows it writes
- * (never on the request path). Each instance owns its rows (a random instance id), so the
+ * (never on the request path) and saved with them. Each instance owns its rows (a random instance id), so the
  * read-merge-write of a minute needs no lock across instances; this instance keeps the minutes it
  * is still filling in memory and reads a row back only for a minute it no longer holds (a late row).
  */
@@ -34,8 +35,15 @@ public final class UsageRollups {
     this.instance = instance;
   }
 
-  /** Folds {@code rows} into their minutes and saves the minutes they touched. Blocking; one thread only. */
-  public void add(List<LogEntry> rows) {
+  /** This writer's id in the rows it owns. */
+  public String instance() { return instance; }
+
+  /**
+   * Folds {@code rows} into their minutes and returns the minutes they touched, each with this
+   * instance's full totals, for the caller to save (with the rows, in one transaction). Reads back
+   * only a minute it no longer holds (a late row). Blocking; one thread only.
+   */
+  public Map<UsageRollup.Key, UsageRollup> fold(List<LogEntry> rows) {
     Map<UsageRollup.Key, UsageRollup> delta = new LinkedHashMap<>();
     for (LogEntry row : rows) {
       long bucket = row.timeMs() - Math.floorMod(row.timeMs(), 60_000L);
@@ -55,15 +63,13 @@ public final class UsageRollups {
       r.merge(d);
       touched.put(k, r);
     });
-    try {
-      store.save(instance, touched).join();
-    } catch (RuntimeException e) {
-      // Not saved: forget these minutes so the next row reloads what the database really holds.
-      touched.keySet().forEach(open::remove);
-      throw e;
-    } finally {
-      open.keySet().removeIf(k -> k.bucketMs() < newestBucket - KEEP_MS);
-    }
+    open.keySet().removeIf(k -> k.bucketMs() < newestBucket - KEEP_MS && !touched.containsKey(k));
+    return touched;
+  }
+
+  /** The minutes of a fold could not be saved: forget them, so the next fold reloads what the database holds. */
+  public void unsaved(Collection<UsageRollup.Key> minutes) {
+    minutes.forEach(open::remove);
   }
 
   private static String nonNull(String s) {

@@ -40,9 +40,10 @@ class DataServicesTest {
       ClientAuthenticator.Admission admission = ds.authenticator()
           .admit(who, new ClientAuthenticator.AdmissionRequest("gpt-4o", 0, 0)).toCompletionStage().toCompletableFuture().join();
       Usage usage = new Usage(1_000_000, 0);
-      double cost = ds.pricing().cost("openai", "gpt-4o", usage);
+      io.junction.telemetry.Price.Cost bill = ds.pricing().bill("openai", "gpt-4o", usage);
       ds.telemetry().request(new RequestEvent(System.currentTimeMillis(), "req-1", who.keyId(), "openai", "gpt-4o",
-          "openai", "gpt-4o", false, 200, 2_000, -1, usage, 1, null, cost));
+          "openai", "gpt-4o", false, 200, 2_000, -1, usage, 1, null, bill, 0));
+      double cost = bill.totalUsd();
       ds.authenticator().settle(admission, usage, cost);
       assertThat(ds.metrics().snapshot("openai").totals().requests()).isEqualTo(1);
     }

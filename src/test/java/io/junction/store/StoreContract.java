@@ -35,21 +35,26 @@ abstract class StoreContract {
 
   static LogEntry row(long time, String provider, String model, String keyId, int status, double cost) {
     RequestEvent e = new RequestEvent(time, "req-" + time, keyId, "openai", model, provider, model, false, status,
-        12_345, -1, new Usage(100, 20, 30, 0, 0), 1, status >= 400 ? "boom" : null, cost);
-    return LogEntry.of(e, cost);
+        12_345, -1, new Usage(100, 20, 30, 0, 0), 1, status >= 400 ? "boom" : null, total(cost), -1);
+    return LogEntry.of(e);
+  }
+
+  /** A bill of {@code usd} in all (on the input part). */
+  static io.junction.telemetry.Price.Cost total(double usd) {
+    return new io.junction.telemetry.Price.Cost(usd, 0, 0, 0, null);
   }
 
   @Test
   void logsRoundTripEveryField() {
     RequestEvent e = new RequestEvent(T0, "req-1", "vk_1", "anthropic", "smart", "openai", "gpt-4o", true, 200,
-        1_500_000, 250_000, new Usage(1000, 200, 300, 0, 0), 2, null, 0.0123);
-    store.logs.insert(List.of(LogEntry.of(e, 0.0123))).join();
+        1_500_000, 250_000, new Usage(1000, 200, 300, 0, 0), 2, null, total(0.0123), 3);
+    store.logs.insert(List.of(LogEntry.of(e))).join();
 
     LogEntry got = store.logs.query(LogQuery.latest(10)).join().getFirst();
     assertThat(got.id()).isPositive();
     assertThat(got).usingRecursiveComparison().ignoringFields("id").isEqualTo(
         new LogEntry(0, T0, "req-1", "vk_1", "anthropic", "openai", "gpt-4o", "smart", 200, 1500, 250L,
-            1000, 200, 300, 0.0123, 2, null, true));
+            1000, 200, 300, 0.0123, 2, null, true, 0, 0, total(0.0123), 3));
     JsonNode json = got.toJson();
     assertThat(json.get("time").asText()).isEqualTo("2026-11-01T00:00:00Z");
     assertThat(json.get("ttft_ms").asLong()).isEqualTo(250);
@@ -59,9 +64,10 @@ abstract class StoreContract {
   @Test
   void theCostBreakdownRoundTrips() {
     RequestEvent e = new RequestEvent(T0, "req-2", null, "anthropic", "claude-sonnet-4-5", "anthropic", "claude-sonnet-4-5",
-        false, 200, 1_000_000, -1, new Usage(62_000, 1_000, 50_000, 10_000, 400, 6_000, null), 1, null, 0.087);
-    io.junction.telemetry.Price.Cost cost = new io.junction.telemetry.Price.Cost(0.006, 0.015, 0.051, 0.015, "standard");
-    store.logs.insert(List.of(LogEntry.of(e, cost))).join();
+        false, 200, 1_000_000, -1, new Usage(62_000, 1_000, 50_000, 10_000, 400, 6_000, null), 1, null,
+        new io.junction.telemetry.Price.Cost(0.006, 0.015, 0.051, 0.015, "standard"), 0);
+    io.junction.telemetry.Price.Cost cost = e.cost();
+    store.logs.insert(List.of(LogEntry.of(e))).join();
     LogEntry got = store.logs.query(LogQuery.latest(1)).join().getFirst();
     assertThat(got.cost()).isEqualTo(cost);
     assertThat(got.costUsd()).isEqualTo(cost.totalUsd());
@@ -189,8 +195,13 @@ abstract class StoreContract {
 
   static LogEntry timed(long time, String provider, String model, String keyId, int status, long latencyMs, double cost) {
     RequestEvent e = new RequestEvent(time, "req-" + time, keyId, "openai", model, provider, model, false, status,
-        latencyMs * 1000, -1, new Usage(100, 20, 30, 0, 0), 1, null, cost);
-    return LogEntry.of(e, cost);
+        latencyMs * 1000, -1, new Usage(100, 20, 30, 0, 0), 1, null, total(cost), -1);
+    return LogEntry.of(e);
+  }
+
+  /** Folds {@code rows} into {@code rollups} and saves the minutes, as the telemetry writer does (without the rows). */
+  void fold(io.junction.telemetry.UsageRollups rollups, List<LogEntry> rows) {
+    store.writeTelemetry(List.of(), List.of(), rollups.instance(), rollups.fold(rows)).join();
   }
 
   static UsageQuery usage(long from, long to, UsageQuery.Bucket bucket, String provider, String model, String key,
@@ -205,8 +216,8 @@ abstract class StoreContract {
     // and 5000 ms; the hour's p99 over all 100 calls is 10 ms, which averaged percentiles never give.
     java.util.List<LogEntry> batch = new java.util.ArrayList<>();
     for (int i = 0; i < 98; i++) batch.add(timed(T0 + i, "openai", "gpt-4o", "vk_a", 200, 10, 0.01));
-    rollups.add(batch);
-    rollups.add(List.of(timed(T0 + MIN, "openai", "gpt-4o", "vk_a", 200, 10, 0.01),
+    fold(rollups, batch);
+    fold(rollups, List.of(timed(T0 + MIN, "openai", "gpt-4o", "vk_a", 200, 10, 0.01),
         timed(T0 + MIN + 5, "anthropic", "claude", null, 500, 5000, 0)));
 
     JsonNode minutes = store.usage.query(usage(T0, T0 + 3 * MIN, UsageQuery.Bucket.MINUTE, null, null, null, null)).join();
@@ -238,7 +249,7 @@ abstract class StoreContract {
   @Test
   void rollupsFilterAndGroupByProviderModelAndKey() {
     io.junction.telemetry.UsageRollups rollups = new io.junction.telemetry.UsageRollups(store.usage, "i1");
-    rollups.add(List.of(
+    fold(rollups, List.of(
         timed(T0, "openai", "gpt-4o", "vk_a", 200, 5, 1.0),
         timed(T0 + 1, "openai", "gpt-4o-mini", "vk_b", 200, 5, 0.5),
         timed(T0 + 2, "anthropic", "claude", null, 200, 5, 2.0),
@@ -268,11 +279,11 @@ abstract class StoreContract {
   @Test
   void aLateRowForAMinuteNoLongerInMemoryAddsToItsStoredRow() {
     io.junction.telemetry.UsageRollups rollups = new io.junction.telemetry.UsageRollups(store.usage, "i1");
-    rollups.add(List.of(timed(T0, "openai", "gpt-4o", null, 200, 5, 1.0)));
-    rollups.add(List.of(timed(T0 + 10 * MIN, "openai", "gpt-4o", null, 200, 5, 1.0))); // minute 0 leaves memory
-    rollups.add(List.of(timed(T0 + 30, "openai", "gpt-4o", null, 200, 5, 1.0)));      // late row for minute 0
+    fold(rollups, List.of(timed(T0, "openai", "gpt-4o", null, 200, 5, 1.0)));
+    fold(rollups, List.of(timed(T0 + 10 * MIN, "openai", "gpt-4o", null, 200, 5, 1.0))); // minute 0 leaves memory
+    fold(rollups, List.of(timed(T0 + 30, "openai", "gpt-4o", null, 200, 5, 1.0)));      // late row for minute 0
     // Another process (its own instance id) writing the same minute adds, never overwrites.
-    new io.junction.telemetry.UsageRollups(store.usage, "i2").add(List.of(timed(T0 + 40, "openai", "gpt-4o", null, 200, 5, 1.0)));
+    fold(new io.junction.telemetry.UsageRollups(store.usage, "i2"), List.of(timed(T0 + 40, "openai", "gpt-4o", null, 200, 5, 1.0)));
     JsonNode m = store.usage.query(usage(T0, T0 + MIN, UsageQuery.Bucket.MINUTE, null, null, null, null)).join();
     assertThat(m.at("/data/0/requests").asLong()).isEqualTo(3);
     assertThat(m.at("/data/0/cost_usd").asDouble()).isCloseTo(3.0, within(1e-9));
@@ -282,10 +293,10 @@ abstract class StoreContract {
   void attemptsComeWithTheirRequestAndAllArePrunedTogether() {
     store.logs.insert(List.of(timed(T0 + 2_000, "openai", "gpt-4o", null, 200, 1_500, 0),
         timed(T0 + 90_000, "openai", "gpt-4o", null, 200, 5, 0))).join();
-    store.logs.insertAttempts(List.of(
+    store.writeTelemetry(List.of(), List.of(
         new AttemptEntry(T0 + 1_000, "req-" + (T0 + 2_000), 1, "backup", "gpt-4o", 0, 500, 400, "upstream 500"),
         new AttemptEntry(T0 + 2_000, "req-" + (T0 + 2_000), 2, "openai", "gpt-4o", 1, 200, 1_000, null),
-        new AttemptEntry(T0 + 500_000, "req-" + (T0 + 2_000), 1, "openai", "gpt-4o", 0, 200, 5, null))).join();
+        new AttemptEntry(T0 + 500_000, "req-" + (T0 + 2_000), 1, "openai", "gpt-4o", 0, 200, 5, null)), "i1", Map.of()).join();
     long id = store.logs.query(LogQuery.latest(10)).join().getLast().id();
 
     RequestLogStore.Detail d = store.logs.detail(id).join();
@@ -295,7 +306,7 @@ abstract class StoreContract {
     assertThat(d.attempts().getFirst().toJson().get("error").asText()).isEqualTo("upstream 500");
     assertThat(store.logs.detail(id + 1000).join()).isNull();
 
-    new io.junction.telemetry.UsageRollups(store.usage, "i1").add(List.of(timed(T0, "openai", "gpt-4o", null, 200, 5, 0)));
+    fold(new io.junction.telemetry.UsageRollups(store.usage, "i1"), List.of(timed(T0, "openai", "gpt-4o", null, 200, 5, 0)));
     store.logs.deleteOlderThan(T0 + 60_000).join();
     assertThat(store.logs.detail(id).join()).isNull();
     assertThat(store.usage.query(usage(T0, T0 + MIN, UsageQuery.Bucket.MINUTE, null, null, null, null)).join()

@@ -107,7 +107,6 @@ class BillTest {
     assertThat(cost.cacheWriteUsd()).as("cache write").isCloseTo(cacheWrite, within(1e-12));
     assertThat(cost.outputUsd()).as("output").isCloseTo(output, within(1e-12));
     assertThat(cost.totalUsd()).isCloseTo(input + cacheRead + cacheWrite + output, within(1e-12));
-    assertThat(PRICING.cost(provider, model, usage)).isEqualTo(cost.totalUsd());
   }
 
   /** A streamed flex answer: the tier rides on the chunks, the usage on the last; both read paths bill it as flex. */

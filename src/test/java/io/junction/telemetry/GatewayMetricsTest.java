@@ -24,7 +24,7 @@ class GatewayMetricsTest {
 
   static RequestEvent request(String provider, String model, int status, long latencyMs, long ttftMs, Usage usage) {
     return new RequestEvent(0, "r", null, "openai", model, provider, model, ttftMs >= 0, status,
-        latencyMs * 1000, ttftMs < 0 ? -1 : ttftMs * 1000, usage, 1, null, 0);
+        latencyMs * 1000, ttftMs < 0 ? -1 : ttftMs * 1000, usage, 1, null, Price.Cost.ZERO, -1);
   }
 
   @Test

@@ -53,7 +53,7 @@ class PricingTest {
     assertThat(input("bedrock", "us.anthropic.claude-3-5-haiku-20241022-v1:0")).as("region prefix stripped").isEqualTo(0.8);
     assertThat(input("together", "Meta-Llama/Llama-3.3-70B-Instruct-Turbo")).as("case-insensitive").isEqualTo(0.88);
     assertThat(catalog.find("openai", "no-such-model")).isEmpty();
-    assertThat(catalog.cost("openai", "no-such-model", new Usage(1_000_000, 1_000_000))).isZero();
+    assertThat(catalog.bill("openai", "no-such-model", new Usage(1_000_000, 1_000_000)).totalUsd()).isZero();
   }
 
   @Test
@@ -62,7 +62,7 @@ class PricingTest {
     // 100k input of which 20k cache reads and 10k cache writes; 50k output (under the 200k long-context tier).
     Usage usage = new Usage(100_000, 50_000, 20_000, 10_000, 0);
     double expected = 0.07 * 3 + 0.02 * 0.30 + 0.01 * 3.75 + 0.05 * 15;
-    assertThat(catalog.cost("anthropic", "claude-sonnet-4-5", usage)).isCloseTo(expected, within(1e-9));
+    assertThat(catalog.bill("anthropic", "claude-sonnet-4-5", usage).totalUsd()).isCloseTo(expected, within(1e-9));
 
     // No cache prices: cached tokens bill as plain input.
     Price flat = Price.of(2, 4, null, null);
@@ -75,7 +75,7 @@ class PricingTest {
         new PriceConfig("gpt-4o", 1, 2, null, null),
         new PriceConfig("my-finetune", 0.5, 1.5, 0.05, null)));
     assertThat(p.find("openai", "gpt-4o-2024-08-06").orElseThrow()).isEqualTo(new Price(1, 2, 1, 1));
-    assertThat(p.cost("local", "my-finetune", new Usage(2_000_000, 1_000_000, 1_000_000, 0, 0)))
+    assertThat(p.bill("local", "my-finetune", new Usage(2_000_000, 1_000_000, 1_000_000, 0, 0)).totalUsd())
         .isCloseTo(1 * 0.5 + 1 * 0.05 + 1 * 1.5, within(1e-9));
     assertThat(p.find("openai", "gpt-4o-2024-05-13").orElseThrow()).as("catalog snapshots of an overridden model go too")
         .isEqualTo(new Price(1, 2, 1, 1));

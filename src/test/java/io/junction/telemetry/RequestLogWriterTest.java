@@ -27,7 +27,7 @@ class RequestLogWriterTest {
 
   static LogEntry row(int i) {
     return LogEntry.of(new RequestEvent(i, "req-" + i, null, "openai", "m", "p", "m", false, 200, 1000, -1,
-        new Usage(1, 1), 1, null, 0), 0);
+        new Usage(1, 1), 1, null, Price.Cost.ZERO, -1));
   }
 
   @Test
