@@ -80,6 +80,7 @@ final class Relay {
       call.completeSeen = true;
       return call.runBeforeEnd().map(v -> {
         call.startResponse("application/json", false);
+        call.recordLast(out, "application/json", false);
         call.response().end(out);
         return Outcome.OK;
       });
@@ -204,7 +205,9 @@ final class Relay {
         }
         return;
       }
-      response.write(Secrets.scrub(pending, provider.keys.secrets()));
+      Buffer out = Secrets.scrub(pending, provider.keys.secrets());
+      call.record(out);
+      response.write(out);
       pending = Buffer.buffer();
     }
 
@@ -216,9 +219,12 @@ final class Relay {
           result.tryComplete(Outcome.OK);
           return;
         }
-        if (!call.responseStarted) call.startResponse(call.inbound.streamContentType(null), true);
+        String contentType = call.inbound.streamContentType(null);
+        if (!call.responseStarted) call.startResponse(contentType, true);
         pending.appendBuffer(last);
-        response.end(Secrets.scrub(pending, provider.keys.secrets())); // the last events and the closing chunk in one write
+        Buffer out = Secrets.scrub(pending, provider.keys.secrets());
+        call.recordLast(out, contentType, true);
+        response.end(out); // the last events and the closing chunk in one write
         result.tryComplete(Outcome.OK);
       });
     }
