@@ -1,5 +1,6 @@
 package io.junction;
 
+import io.junction.cache.ResponseCache;
 import io.junction.config.GatewayConfig;
 import io.junction.provider.ProviderRegistry;
 import io.junction.provider.UpstreamClient;
@@ -100,7 +101,10 @@ public final class Junction {
         .map(p -> p.input() + p.output()).orElse(Double.NaN);
     ModelResolver resolver = new ModelResolver(registry, familyOf(), health, new LatencyTracker(), prices, RetryPolicy.DEFAULT);
     UpstreamClient upstream = new UpstreamClient(vertx, config.upstreamProxy());
-    Gateway gw = new Gateway(vertx, config, registry, resolver, upstream, data.telemetry(), data.authenticator(), data.pricing());
+    ResponseCache cache = config.cache() == null ? null
+        : ResponseCache.create(config.cache(), config.redisUrl(), vertx, data.metrics().registry());
+    Gateway gw = new Gateway(vertx, config, registry, resolver, upstream, data.telemetry(), data.authenticator(), data.pricing(),
+        cache);
     List<Consumer<Router>> extensions = new ArrayList<>();
     extensions.add(new HealthRoutes(gw, health));
     extensions.add(new AdminRoutes(gw, data, managed, health::provider));
@@ -136,7 +140,7 @@ public final class Junction {
 
   /**
    * Graceful stop: readiness goes 503 and the listeners stop accepting; calls and streams in flight
-   * get {@code server.shutdown_grace_ms} to finish; then the upstream client, then the data
+   * get {@code server.shutdown_grace_ms} to finish; then the upstream client and the response cache, then the data
    * services (which flush queued log rows: a clean stop loses none), and Vert.x last.
    */
   public Future<Void> stop() {
@@ -146,6 +150,10 @@ public final class Junction {
     propagation.close();
     return server.shutdown(config.server().shutdownGraceMs())
         .eventually(() -> gateway.upstream().close())
+        .eventually(() -> {
+          if (gateway.cache() != null) gateway.cache().close();
+          return Future.succeededFuture();
+        })
         .eventually(() -> vertx.executeBlocking(() -> {
           data.close();
           return null;

@@ -69,8 +69,7 @@ public final class RedisUsageLimiter implements UsageLimiter {
         .setMaxPoolSize(16).setMaxPoolWaiting(4096).setMaxWaitingHandlers(4096));
     this.local = local;
     this.failClosed = failClosed;
-    this.errors = Counter.builder("junction_redis_errors").description("Redis calls that failed; limits fell back or refused")
-        .register(registry);
+    this.errors = io.junction.telemetry.GatewayMetrics.redisErrors(registry);
     // Connects and caches the scripts before traffic, so the first admission is one EVALSHA like any other.
     this.ready = redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(ADMIT.text))
         .compose(r -> redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SETTLE.text)))

@@ -13,7 +13,7 @@ final class ConfigKeys {
   private ConfigKeys() {}
 
   static final Set<String> ROOT = Set.of(
-      "server", "auth", "storage", "redis", "upstream_proxy", "logs", "responses", "providers", "models", "pricing");
+      "server", "auth", "storage", "redis", "upstream_proxy", "logs", "responses", "providers", "models", "pricing", "cache");
   static final Set<String> SERVER = Set.of("host", "port", "max_body_bytes", "shutdown_grace_ms", "idle_timeout_ms",
       "header_timeout_ms", "max_connections");
   static final Set<String> AUTH = Set.of("master_key");
@@ -21,6 +21,7 @@ final class ConfigKeys {
   static final Set<String> REDIS = Set.of("url", "fail_closed");
   static final Set<String> LOGS = Set.of("retention_days", "store_bodies");
   static final Set<String> RESPONSES = Set.of("retention_days");
+  static final Set<String> CACHE = Set.of("enabled", "ttl_seconds", "max_entries", "max_entry_bytes");
 
   static final Set<String> PROVIDER_FIELDS = Set.of(
       "name", "type", "preset", "base_url", "api_keys", "dispatch", "weight", "models", "timeout_ms",

@@ -131,6 +131,7 @@ public final class ConfigLoader {
     Long responseDays = root.section("responses", ConfigKeys.RESPONSES).integer("retention_days", 0, Integer.MAX_VALUE);
     GatewayConfig.Responses responses = new GatewayConfig.Responses(
         responseDays == null ? d.responses().retentionDays() : responseDays.intValue());
+    GatewayConfig.Cache cache = cache(root);
 
     List<ProviderConfig> providers = providers(root, env, problems);
 
@@ -148,7 +149,7 @@ public final class ConfigLoader {
 
     if (!problems.isEmpty()) return new Result(null, problems.list());
     return new Result(new GatewayConfig(server, masterKey, storageUrl == null ? d.storageUrl() : storageUrl,
-        redisUrl, Boolean.TRUE.equals(redisFailClosed), proxy, logs, responses, List.copyOf(providers), models, pricing), List.of());
+        redisUrl, Boolean.TRUE.equals(redisFailClosed), proxy, logs, responses, List.copyOf(providers), models, pricing, cache), List.of());
   }
 
   /** The built-in provider that answers in-process, registered when nothing else is configured. */
@@ -172,6 +173,26 @@ public final class ConfigLoader {
         maxBody == null ? d.maxBodyBytes() : maxBody, grace == null ? d.shutdownGraceMs() : grace,
         idle == null ? d.idleTimeoutMs() : idle, header == null ? d.headerTimeoutMs() : header,
         connections == null ? d.maxConnections() : connections.intValue());
+  }
+
+  /** Largest {@code cache.max_entry_bytes}: one answer is held in memory whole while it is recorded. */
+  static final long MAX_CACHE_ENTRY_BYTES = 1L << 30;
+
+  /**
+   * The {@code cache:} section: absent (or {@code enabled: false}) means no cache at all, so the
+   * request path has no caching stage; present, even as {@code cache: {}}, turns it on.
+   */
+  private static GatewayConfig.Cache cache(ConfigReader root) {
+    if (!root.has("cache")) return null;
+    ConfigReader r = root.section("cache", ConfigKeys.CACHE);
+    GatewayConfig.Cache d = GatewayConfig.Cache.defaults();
+    Boolean enabled = r.bool("enabled");
+    Long ttl = r.integer("ttl_seconds", 1, Integer.MAX_VALUE);
+    Long entries = r.integer("max_entries", 1, Integer.MAX_VALUE);
+    Long entryBytes = r.integer("max_entry_bytes", 1, MAX_CACHE_ENTRY_BYTES);
+    if (Boolean.FALSE.equals(enabled)) return null;
+    return new GatewayConfig.Cache(ttl == null ? d.ttlSeconds() : ttl, entries == null ? d.maxEntries() : entries.intValue(),
+        entryBytes == null ? d.maxEntryBytes() : entryBytes.intValue());
   }
 
   private static GatewayConfig.Logs logs(ConfigReader r, GatewayConfig.Logs d) {

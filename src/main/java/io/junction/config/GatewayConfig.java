@@ -15,7 +15,9 @@ public record GatewayConfig(
     Responses responses,
     List<ProviderConfig> providers,
     List<VirtualModelConfig> models,
-    List<PriceConfig> pricing) {
+    List<PriceConfig> pricing,
+    /** The response cache; null when the config has no {@code cache:} section (or it says {@code enabled: false}). */
+    Cache cache) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8094;
@@ -55,29 +57,47 @@ public record GatewayConfig(
   /** Stored Responses API responses: kept this many days (0 = forever). */
   public record Responses(int retentionDays) {}
 
+  public static final long DEFAULT_CACHE_TTL_SECONDS = 3_600;
+  public static final int DEFAULT_CACHE_MAX_ENTRIES = 1_000;
+  public static final int DEFAULT_CACHE_MAX_ENTRY_BYTES = 256 * 1024;
+
+  /**
+   * The exact-match response cache: answers live {@code ttlSeconds}; the in-memory store keeps at
+   * most {@code maxEntries} (least recently used go first); an answer over {@code maxEntryBytes}
+   * is not stored.
+   */
+  public record Cache(long ttlSeconds, int maxEntries, int maxEntryBytes) {
+    public static Cache defaults() {
+      return new Cache(DEFAULT_CACHE_TTL_SECONDS, DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_CACHE_MAX_ENTRY_BYTES);
+    }
+  }
+
   public static GatewayConfig defaults() {
     return new GatewayConfig(new Server(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, 30_000), null,
-        DEFAULT_STORAGE_URL, null, false, null, new Logs(30, false), new Responses(30), List.of(), List.of(), List.of());
+        DEFAULT_STORAGE_URL, null, false, null, new Logs(30, false), new Responses(30), List.of(), List.of(), List.of(), null);
   }
 
   public GatewayConfig withProviders(List<ProviderConfig> p) {
-    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, responses, p, models, pricing);
+    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, responses, p, models, pricing, cache);
   }
 
   public GatewayConfig withServer(Server s) {
-    return new GatewayConfig(s, masterKey, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, responses, providers, models, pricing);
+    return new GatewayConfig(s, masterKey, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, responses, providers, models, pricing, cache);
   }
 
   public GatewayConfig withMasterKey(String k) {
-    return new GatewayConfig(server, k, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, responses, providers, models, pricing);
+    return new GatewayConfig(server, k, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, responses, providers, models, pricing, cache);
   }
 
   public GatewayConfig withStorageUrl(String u) {
-    return new GatewayConfig(server, masterKey, u, redisUrl, redisFailClosed, upstreamProxy, logs, responses, providers, models, pricing);
+    return new GatewayConfig(server, masterKey, u, redisUrl, redisFailClosed, upstreamProxy, logs, responses, providers, models, pricing, cache);
   }
 
   public GatewayConfig withModels(List<VirtualModelConfig> m) {
-    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, responses, providers, m, pricing);
+    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, responses, providers, m, pricing, cache);
+  }
+
+  public GatewayConfig withCache(Cache c) {
+    return new GatewayConfig(server, masterKey, storageUrl, redisUrl, redisFailClosed, upstreamProxy, logs, responses, providers, models, pricing, c);
   }
 }
-

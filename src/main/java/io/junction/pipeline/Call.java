@@ -75,6 +75,8 @@ public final class Call {
   boolean completeSeen;
   /** Upstream stream chunks relayed: the output estimate (about a token each) when usage never came. */
   long upstreamChunks;
+  /** The answer kept for the response cache while it is relayed; null unless {@link Caching} wants it. */
+  Recording recording;
   private final List<Runnable> onClientGone = new ArrayList<>(2);
   private final List<Supplier<io.vertx.core.Future<Void>>> beforeEnd = new ArrayList<>(1);
 
@@ -188,6 +190,18 @@ public final class Call {
   }
 
   HttpServerResponse response() { return response; }
+
+  /** Keeps {@code b} for the response cache if it records this call; called before {@code b} is written. */
+  void record(Buffer b) {
+    if (recording != null) recording.append(b);
+  }
+
+  /** As {@link #record}, for the answer's last bytes: the recorded answer is then whole. */
+  void recordLast(Buffer b, String contentType, boolean streamed) {
+    if (recording == null) return;
+    recording.append(b);
+    recording.finished(contentType, streamed);
+  }
 
   /**
    * Answers the call with an error in the client's protocol (or, when the upstream's own error

@@ -16,7 +16,8 @@ public final class Pipeline {
 
   /**
    * The standard request path: accounting (sees every outcome, rejections included) →
-   * authentication → the body's head → admission → routing → the attempts.
+   * authentication → the body's head → admission → routing → the response cache (when configured)
+   * → the attempts.
    */
   public static Pipeline standard(Gateway gw) { return standard(gw, List.of()); }
 
@@ -24,7 +25,9 @@ public final class Pipeline {
   public static Pipeline standard(Gateway gw, List<Stage> afterHead) {
     List<Stage> stages = new java.util.ArrayList<>(List.of(new Accounting(gw), new Authentication(gw), new HeadReading()));
     stages.addAll(afterHead);
-    stages.addAll(List.of(new Admission(gw), new Routing(gw), new AttemptLoop(gw)));
+    stages.addAll(List.of(new Admission(gw), new Routing(gw)));
+    if (gw.cache() != null) stages.add(new Caching(gw, gw.cache()));
+    stages.add(new AttemptLoop(gw));
     return new Pipeline(stages);
   }
 

@@ -79,6 +79,7 @@ final class Relay {
       call.completeSeen = true;
       return call.runBeforeEnd().map(v -> {
         call.startResponse("application/json", false);
+        call.recordLast(out, "application/json", false);
         call.response().end(out);
         return Outcome.OK;
       });
@@ -203,7 +204,9 @@ final class Relay {
         }
         return;
       }
-      response.write(provider.keys.secrets().scrub(pending));
+      Buffer out = provider.keys.secrets().scrub(pending);
+      call.record(out);
+      response.write(out);
       pending = Buffer.buffer();
     }
 
@@ -215,9 +218,12 @@ final class Relay {
           result.tryComplete(Outcome.OK);
           return;
         }
-        if (!call.responseStarted) call.startResponse(call.inbound.streamContentType(null), true);
+        String contentType = call.inbound.streamContentType(null);
+        if (!call.responseStarted) call.startResponse(contentType, true);
         pending.appendBuffer(last);
-        response.end(provider.keys.secrets().scrub(pending)); // the last events and the closing chunk in one write
+        Buffer out = provider.keys.secrets().scrub(pending);
+        call.recordLast(out, contentType, true);
+        response.end(out); // the last events and the closing chunk in one write
         result.tryComplete(Outcome.OK);
       });
     }

@@ -2,6 +2,7 @@ package io.junction.telemetry;
 
 import io.junction.protocol.Usage;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -56,6 +57,8 @@ public final class GatewayMetrics implements AutoCloseable {
   private final Set<Labels> knownLabels = ConcurrentHashMap.newKeySet();
   private final Map<Labels, Meters> meters = new ConcurrentHashMap<>();
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
+  private final Counter cacheHits;
+  private final Counter cacheMisses;
   private volatile Window window = new Window(System.currentTimeMillis());
   /** (provider, model) → whether the model may be a label value; every name until {@link #knownModels} is set. */
   private volatile java.util.function.BiPredicate<String, String> knownModel = (provider, model) -> true;
@@ -73,8 +76,24 @@ public final class GatewayMetrics implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    // At zero from the start, so dashboards and alerts see the series before the first drop.
+    // At zero from the start, so dashboards and alerts see the series before the first drop (or cache lookup).
     for (String reason : List.of("queue_full", "write_failed", "closed")) onDropped(reason, 0);
+    cacheHits = cacheCounter(registry, "hit");
+    cacheMisses = cacheCounter(registry, "miss");
+  }
+
+  private static Counter cacheCounter(MeterRegistry registry, String result) {
+    return Counter.builder("junction.cache.requests").description("Requests the response cache answered (hit) or sent on (miss)")
+        .tag("result", result).register(registry);
+  }
+
+  /**
+   * {@code junction_redis_errors_total}: one counter for every Redis user (limits, the response
+   * cache), so an outage shows as one figure whichever part noticed it.
+   */
+  public static Counter redisErrors(MeterRegistry registry) {
+    return Counter.builder("junction_redis_errors").description("Redis calls that failed; limits fell back or refused, the cache missed")
+        .register(registry);
   }
 
   public PrometheusMeterRegistry registry() { return registry; }
@@ -111,6 +130,9 @@ public final class GatewayMetrics implements AutoCloseable {
     s.attempts.increment();
     if (failed) s.failedAttempts.increment();
   }
+
+  /** Counts one lookup of the response cache. */
+  public void onCache(boolean hit) { (hit ? cacheHits : cacheMisses).increment(); }
 
   /** Counts request-log rows lost, by reason ({@code queue_full}, {@code write_failed}, {@code closed}). */
   public void onDropped(String reason, int rows) {

@@ -72,6 +72,9 @@ public final class TelemetryService implements TelemetrySink, AutoCloseable {
   }
 
   @Override
+  public void cache(boolean hit) { metrics.onCache(hit); }
+
+  @Override
   public Tracing tracing() { return tracing; }
 
   public GatewayMetrics metrics() { return metrics; }

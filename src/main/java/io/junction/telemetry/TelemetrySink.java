@@ -9,6 +9,9 @@ public interface TelemetrySink {
 
   void request(RequestEvent event);
 
+  /** A request the response cache answered ({@code hit}) or sent on to the providers. */
+  default void cache(boolean hit) {}
+
   /** Where request and attempt spans go ({@link Tracing#NOOP} unless an OTLP endpoint is configured). */
   default Tracing tracing() { return Tracing.NOOP; }
 

@@ -36,7 +36,7 @@ class CatalogApiTest {
     c = c.withServer(new GatewayConfig.Server("127.0.0.1", 0, c.server().maxBodyBytes(), 1000));
     c = new GatewayConfig(c.server(), c.masterKey(), c.storageUrl(), c.redisUrl(), c.redisFailClosed(), c.upstreamProxy(), c.logs(),
         c.responses(), c.providers(),
-        c.models(), List.of(new PriceConfig("my-finetune", 0.5, 1.5, null, null)));
+        c.models(), List.of(new PriceConfig("my-finetune", 0.5, 1.5, null, null)), c.cache());
     gateway = new TestGateway(c);
     AdminHttp http = new AdminHttp(gateway);
 

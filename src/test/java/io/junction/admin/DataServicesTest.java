@@ -64,7 +64,7 @@ class DataServicesTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("storage.url");
     GatewayConfig c = config();
     GatewayConfig badPrice = new GatewayConfig(c.server(), c.masterKey(), c.storageUrl(), null, false, null, c.logs(), c.responses(),
-        List.of(), List.of(), List.of(new PriceConfig("m", 1, -2, null, null)));
+        List.of(), List.of(), List.of(new PriceConfig("m", 1, -2, null, null)), null);
     assertThatThrownBy(() -> DataServices.start(badPrice)).hasMessageStartingWith("pricing[0].output");
   }
 }

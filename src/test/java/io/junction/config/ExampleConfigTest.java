@@ -21,6 +21,7 @@ class ExampleConfigTest {
     assertThat(c.models()).extracting(VirtualModelConfig::name).containsExactly("smart", "chat");
     assertThat(c.pricing()).hasSize(3);
     assertThat(c.masterKey()).isNull();
+    assertThat(c.cache()).isEqualTo(new GatewayConfig.Cache(3600, 1000, 262144));
   }
 
   @Test
@@ -38,7 +39,7 @@ class ExampleConfigTest {
     String text = java.nio.file.Files.readString(EXAMPLE);
     java.util.Set<String> all = new java.util.TreeSet<>();
     for (java.util.Set<String> keys : java.util.List.of(ConfigKeys.ROOT, ConfigKeys.SERVER, ConfigKeys.AUTH,
-        ConfigKeys.STORAGE, ConfigKeys.REDIS, ConfigKeys.LOGS, ConfigKeys.PROVIDER, ConfigKeys.VIRTUAL_MODEL,
+        ConfigKeys.STORAGE, ConfigKeys.REDIS, ConfigKeys.LOGS, ConfigKeys.CACHE, ConfigKeys.PROVIDER, ConfigKeys.VIRTUAL_MODEL,
         ConfigKeys.TARGET, ConfigKeys.PRICE)) {
       all.addAll(keys);
     }
