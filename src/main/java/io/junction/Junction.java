@@ -100,7 +100,7 @@ public final class Junction {
     PriceLookup prices = (provider, model) -> data.pricing().find(provider, model)
         .map(p -> p.input() + p.output()).orElse(Double.NaN);
     ModelResolver resolver = new ModelResolver(registry, familyOf(), health, new LatencyTracker(), prices, RetryPolicy.DEFAULT);
-    UpstreamClient upstream = new UpstreamClient(vertx, config.upstreamProxy());
+    UpstreamClient upstream = new UpstreamClient(vertx, config.upstreamProxy(), registry);
     ResponseCache cache = config.cache() == null ? null
         : ResponseCache.create(config.cache(), config.redisUrl(), vertx, data.metrics().registry());
     Gateway gw = new Gateway(vertx, config, registry, resolver, upstream, data.telemetry(), data.authenticator(), data.pricing(),

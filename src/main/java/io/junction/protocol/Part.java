@@ -15,6 +15,19 @@ public sealed interface Part {
   record Image(String url, String mediaType, String data, String detail) implements Part {
     public static Image ofUrl(String url) { return new Image(url, null, null, null); }
     public static Image ofBase64(String mediaType, String data) { return new Image(null, mediaType, data, null); }
+
+    /** An image by URL, except that a base64 {@code data:} URL becomes an inline image (for protocols without URLs). */
+    public static Image fromUrl(String url, String detail) {
+      if (url.startsWith("data:")) {
+        int semi = url.indexOf(';');
+        int comma = url.indexOf(',');
+        if (semi > 5 && comma > semi && url.startsWith(";base64", semi)) {
+          return new Image(null, url.substring(5, semi), url.substring(comma + 1), detail);
+        }
+      }
+      return new Image(url, null, null, detail);
+    }
+
     public boolean isInline() { return data != null; }
   }
 

@@ -8,10 +8,9 @@ import java.util.regex.Pattern;
 /**
  * A known upstream service (loaded from {@code presets.yaml}): the adapter {@code type} that speaks
  * to it, its default base URL (null where it depends on the account), how the key is sent
- * ({@code bearer | x-api-key | x-goog-api-key | api-key | sigv4 | google-oauth | none}), its
- * category ({@code cloud | local | aggregator}), the model-name prefixes it serves by default, and
- * the environment variable holding its key(s). Local servers have {@code keyOptional}: they
- * register from {@code <NAME>_BASE_URL} and need no key.
+ * ({@code bearer | x-api-key | x-goog-api-key | api-key | sigv4 | google-oauth | none}), the
+ * model-name prefixes it serves by default, and the environment variable holding its key(s). Local
+ * servers have {@code keyOptional}: they register from {@code <NAME>_BASE_URL} and need no key.
  *
  * <p>Quirks of OpenAI-compatible services, applied by {@link OpenAiAdapter}: {@code modelPrefix}
  * is put before a model name that lacks it (Fireworks' {@code accounts/fireworks/models/});
@@ -24,7 +23,6 @@ public record Preset(
     String type,
     String baseUrl,
     String auth,
-    String category,
     List<String> families,
     String envKey,
     boolean keyOptional,
@@ -40,9 +38,9 @@ public record Preset(
   }
 
   /** A preset without quirks. */
-  public Preset(String name, String type, String baseUrl, String auth, String category, List<String> families,
+  public Preset(String name, String type, String baseUrl, String auth, List<String> families,
       String envKey, boolean keyOptional) {
-    this(name, type, baseUrl, auth, category, families, envKey, keyOptional, null, null, null, null);
+    this(name, type, baseUrl, auth, families, envKey, keyOptional, null, null, null, null);
   }
 
   /** The request fields to remove for {@code model} (every glob that matches it contributes). */

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -32,12 +33,16 @@ public final class ProviderRegistry {
   }
 
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   public ProviderRegistry(List<ProviderConfig> providers, List<VirtualModelConfig> virtualModels) {
     current.set(build(providers.stream().map(ProviderRegistry::instantiate).toList(), virtualModels));
   }
 
   public Snapshot snapshot() { return current.get(); }
+
+  /** Runs {@code listener} after every change, on the thread that made it; it reads the new {@link #snapshot()}. */
+  public void onChange(Runnable listener) { listeners.add(listener); }
 
   /** Adds or replaces one provider; runtime state of the others (keys, discovery) is kept. */
   public synchronized void put(ProviderConfig config) {
@@ -48,6 +53,7 @@ public final class ProviderRegistry {
     if (at >= 0) list.set(at, fresh);
     else list.add(fresh);
     current.set(build(list, List.copyOf(s.virtualModels().values())));
+    listeners.forEach(Runnable::run);
   }
 
   /** Removes a provider; returns false if there was none by that name. */
@@ -58,6 +64,7 @@ public final class ProviderRegistry {
     if (at < 0) return false;
     list.remove(at);
     current.set(build(list, List.copyOf(s.virtualModels().values())));
+    listeners.forEach(Runnable::run);
     return true;
   }
 

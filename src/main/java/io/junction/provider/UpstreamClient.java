@@ -12,9 +12,10 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.ProxyType;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The pooled HTTP client for every upstream. TLS upstreams negotiate HTTP/2 by ALPN (falling back
@@ -28,15 +29,43 @@ public final class UpstreamClient {
   private final Vertx vertx;
   private final HttpClientOptions tlsOptions;
   private final HttpClientOptions plainOptions;
+  /** The live providers, whose configs size the pools; null for a standalone client (each call's own config). */
+  private final ProviderRegistry registry;
   /**
-   * One client (so one connection pool) per provider and pool size: a provider's
-   * {@code max_connections} bounds its connections, and as many requests again may wait for one;
-   * past that a request fails at once (503) instead of queueing without bound.
+   * One client (so one connection pool) per provider and scheme, sized by the provider's
+   * {@code max_connections}: it bounds its connections, and as many requests again may wait for one;
+   * past that a request fails at once (503) instead of queueing without bound. Guarded by itself.
    */
-  private final Map<String, HttpClientAgent> pools = new ConcurrentHashMap<>();
+  private final Map<String, Pool> pools = new HashMap<>();
 
-  public UpstreamClient(Vertx vertx, String proxyUrl) {
+  /** One provider's connection pool, and how many calls are still opening a request on it (until its answer's head). */
+  private static final class Pool {
+    final String provider;
+    final int maxConnections;
+    final long graceMs;
+    final HttpClientAgent agent;
+    int opening;
+    boolean retired;
+
+    Pool(String provider, int maxConnections, long graceMs, HttpClientAgent agent) {
+      this.provider = provider;
+      this.maxConnections = maxConnections;
+      this.graceMs = graceMs;
+      this.agent = agent;
+    }
+  }
+
+  /** A standalone client: each call's own config sizes its provider's pool, and no pool is replaced. */
+  public UpstreamClient(Vertx vertx, String proxyUrl) { this(vertx, proxyUrl, null); }
+
+  /**
+   * A client over {@code registry}'s providers: a pool is sized by its provider's live config, and
+   * when a change gives the provider another {@code max_connections}, or removes it, its old pool
+   * takes no more requests and closes once the calls on it are answered.
+   */
+  public UpstreamClient(Vertx vertx, String proxyUrl, ProviderRegistry registry) {
     this.vertx = vertx;
+    this.registry = registry;
     HttpClientOptions base = new HttpClientOptions()
         .setKeepAlive(true)
         .setTcpNoDelay(true)
@@ -47,14 +76,70 @@ public final class UpstreamClient {
     this.tlsOptions = new HttpClientOptions(base).setSsl(true).setUseAlpn(true)
         .setProtocolVersion(HttpVersion.HTTP_2).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
     this.plainOptions = new HttpClientOptions(base).setProtocolVersion(HttpVersion.HTTP_1_1);
+    if (registry != null) registry.onChange(this::retireStale);
   }
 
-  private HttpClientAgent pool(ProviderConfig config, boolean tls) {
+  /** The pool for a call to {@code config}'s provider, counted as opening until {@link #release}. */
+  private Pool acquire(ProviderConfig config, boolean tls) {
+    Provider live = registry == null ? null : registry.snapshot().provider(config.name());
+    ProviderConfig sizing = live != null ? live.config : config;
+    String key = config.name() + "|" + tls;
+    synchronized (pools) {
+      Pool pool = pools.get(key);
+      if (pool == null || pool.maxConnections != sizing.maxConnections()) {
+        if (pool != null) retire(pool);
+        pool = open(sizing, tls);
+        // A call of a provider removed since it began: its own pool, closed when it is answered.
+        if (registry != null && live == null) pool.retired = true;
+        else pools.put(key, pool);
+      }
+      pool.opening++;
+      return pool;
+    }
+  }
+
+  private Pool open(ProviderConfig config, boolean tls) {
     int max = config.maxConnections();
-    return pools.computeIfAbsent(config.name() + "|" + max + "|" + tls, k -> {
-      PoolOptions pool = new PoolOptions().setHttp1MaxSize(max).setHttp2MaxSize(HTTP2_POOL_SIZE).setMaxWaitQueueSize(max);
-      return vertx.httpClientBuilder().with(tls ? tlsOptions : plainOptions).with(pool).build();
-    });
+    PoolOptions options = new PoolOptions().setHttp1MaxSize(max).setHttp2MaxSize(HTTP2_POOL_SIZE).setMaxWaitQueueSize(max);
+    HttpClientAgent agent = vertx.httpClientBuilder().with(tls ? tlsOptions : plainOptions).with(options).build();
+    // The calls on a retired pool are bounded by their total deadline; without one, by the default.
+    long graceMs = config.timeoutMs() > 0 ? config.timeoutMs() : ProviderConfig.DEFAULT_TIMEOUT_MS;
+    return new Pool(config.name(), max, graceMs, agent);
+  }
+
+  private void release(Pool pool) {
+    synchronized (pools) {
+      pool.opening--;
+      if (pool.retired && pool.opening == 0) shutDown(pool);
+    }
+  }
+
+  /** Takes {@code pool} out of service (the caller removes it from {@link #pools}); shut down once no call is opening on it. */
+  private void retire(Pool pool) {
+    pool.retired = true;
+    if (pool.opening == 0) shutDown(pool);
+  }
+
+  /**
+   * Vert.x's graceful shutdown: idle connections close now, busy ones once their answer is in
+   * (HTTP/2: after a GOAWAY, when their streams end); whatever is left after the grace is closed.
+   * ({@code close()} would cut the calls in flight.)
+   */
+  private static void shutDown(Pool pool) {
+    pool.agent.shutdown(pool.graceMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** After a registry change: retires the pools of removed providers and of ones with another {@code max_connections}. */
+  private void retireStale() {
+    ProviderRegistry.Snapshot now = registry.snapshot();
+    synchronized (pools) {
+      pools.values().removeIf(pool -> {
+        Provider p = now.provider(pool.provider);
+        if (p != null && p.config.maxConnections() == pool.maxConnections) return false;
+        retire(pool);
+        return true;
+      });
+    }
   }
 
   /**
@@ -79,18 +164,30 @@ public final class UpstreamClient {
         .setHeaders(call.headers());
     if (config.connectTimeoutMs() > 0) opts.setConnectTimeout(config.connectTimeoutMs());
     if (config.firstByteTimeoutMs() > 0) opts.setIdleTimeout(config.firstByteTimeoutMs());
-    HttpClientAgent client = pool(config, call.url().startsWith("https:"));
-    return client.request(opts).compose(req -> {
-      // Failures reach the caller through the response future and the response's handlers; without
-      // a handler here Vert.x also logs every deliberate reset (client gone) as an ERROR with a trace.
-      req.exceptionHandler(err -> { });
-      onRequest.accept(req);
-      return call.body() == null ? req.send() : req.send(call.body());
-    });
+    Pool pool = acquire(config, call.url().startsWith("https:"));
+    Future<io.vertx.core.http.HttpClientResponse> answer;
+    try {
+      answer = pool.agent.request(opts).compose(req -> {
+        // Failures reach the caller through the response future and the response's handlers; without
+        // a handler here Vert.x also logs every deliberate reset (client gone) as an ERROR with a trace.
+        req.exceptionHandler(err -> { });
+        onRequest.accept(req);
+        return call.body() == null ? req.send() : req.send(call.body());
+      });
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    return answer.andThen(done -> release(pool));
   }
 
+  /** Closes the pools in service at once; retired ones are closing on their own. */
   public Future<Void> close() {
-    return Future.join(pools.values().stream().map(HttpClientAgent::close).toList()).mapEmpty();
+    List<Pool> open;
+    synchronized (pools) {
+      open = List.copyOf(pools.values());
+      pools.clear();
+    }
+    return Future.join(open.stream().map(p -> p.agent.close()).toList()).mapEmpty();
   }
 
   private static ProxyOptions proxy(String url) {

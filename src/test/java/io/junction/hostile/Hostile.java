@@ -9,21 +9,18 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
-/** Gateways, providers and raw HTTP for the hostile tests. */
+/**
+ * Providers, gateways with adjusted listener limits and raw sockets for the hostile tests; plain
+ * HTTP and polling are {@link io.junction.testing.GatewayHttp}'s.
+ */
 final class Hostile {
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
   private Hostile() {}
 
+  /** A pooled provider that is not retried, with {@code options} (max_connections, max_response_bytes, ...). */
   static ProviderConfig provider(String name, String type, String baseUrl, List<String> keys, List<String> models,
       Map<String, String> options) {
     return new ProviderConfig(name, type, null, baseUrl, keys, DispatchMode.POOLED, 1, models,
@@ -31,38 +28,9 @@ final class Hostile {
         ProviderConfig.DEFAULT_IDLE_TIMEOUT_MS, 0, Map.of(), true, options);
   }
 
-  /** A gateway on port 0 with its own SQLite file; {@code server} adjusts the listener's limits. */
-  static TestGateway gateway(java.util.function.UnaryOperator<GatewayConfig.Server> server, ProviderConfig... providers) {
-    GatewayConfig c = GatewayConfig.defaults().withMasterKey(TestGateway.MASTER_KEY).withProviders(List.of(providers))
-        .withStorageUrl(TestGateway.tempDatabase());
-    return new TestGateway(c.withServer(server.apply(new GatewayConfig.Server("127.0.0.1", 0, c.server().maxBodyBytes(), 1_000))));
-  }
-
-  static TestGateway gateway(ProviderConfig... providers) { return gateway(s -> s, providers); }
-
-  static HttpResponse<String> post(TestGateway gw, String path, String body, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.url() + path)).timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(body));
-    boolean typed = false;
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-      typed |= headers[i].equalsIgnoreCase("content-type");
-    }
-    if (!typed) b.header("content-type", "application/json");
-    return send(b.build());
-  }
-
-  static HttpResponse<String> get(TestGateway gw, String path, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.url() + path)).timeout(Duration.ofSeconds(30));
-    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
-    return send(b.build());
-  }
-
-  static String[] master() { return new String[] {"authorization", "Bearer " + TestGateway.MASTER_KEY}; }
-
-  static String chatBody(String model) {
-    return "{\"model\":" + io.junction.protocol.Json.text(new com.fasterxml.jackson.databind.node.TextNode(model))
-        + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+  /** A {@link TestGateway#withProviders} gateway whose listener {@code server} adjusts. */
+  static TestGateway gateway(UnaryOperator<GatewayConfig.Server> server, ProviderConfig... providers) {
+    return TestGateway.start(c -> c.withServer(server.apply(c.server())), providers);
   }
 
   static com.fasterxml.jackson.databind.JsonNode json(String text) {
@@ -70,17 +38,6 @@ final class Hostile {
       return io.junction.protocol.Json.parse(text);
     } catch (IOException e) {
       throw new AssertionError("not JSON: " + text, e);
-    }
-  }
-
-  static HttpResponse<String> send(HttpRequest r) {
-    try {
-      return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 
@@ -106,20 +63,6 @@ final class Hostile {
       return false;
     } catch (java.net.SocketException e) {
       return true; // reset
-    }
-  }
-
-  /** Polls until {@code condition} holds; fails after 20 s. */
-  static void await(String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + 20_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) throw new AssertionError("timed out waiting for " + what);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
     }
   }
 }

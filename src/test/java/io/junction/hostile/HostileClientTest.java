@@ -1,14 +1,14 @@
 package io.junction.hostile;
 
-import static io.junction.hostile.Hostile.await;
-import static io.junction.hostile.Hostile.chatBody;
 import static io.junction.hostile.Hostile.closedByServer;
 import static io.junction.hostile.Hostile.connect;
 import static io.junction.hostile.Hostile.gateway;
-import static io.junction.hostile.Hostile.get;
-import static io.junction.hostile.Hostile.master;
-import static io.junction.hostile.Hostile.post;
 import static io.junction.hostile.Hostile.provider;
+import static io.junction.testing.GatewayHttp.await;
+import static io.junction.testing.GatewayHttp.chatBody;
+import static io.junction.testing.GatewayHttp.get;
+import static io.junction.testing.GatewayHttp.master;
+import static io.junction.testing.GatewayHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,7 +50,7 @@ class HostileClientTest {
   }
 
   private static TestGateway geminiGateway() {
-    return gateway(provider("gemini", "gemini", gemini.baseUrl(), List.of("gk-1"), List.of("gemini-*"), Map.of()));
+    return TestGateway.withProviders(provider("gemini", "gemini", gemini.baseUrl(), List.of("gk-1"), List.of("gemini-*"), Map.of()));
   }
 
   private static String virtualKey(TestGateway gw, String allowed) {
@@ -97,7 +97,7 @@ class HostileClientTest {
 
   @Test
   void inventedModelNamesDoNotBecomeMetricLabels() {
-    try (TestGateway gw = gateway(provider("openai", "openai", openai.baseUrl(), List.of(MockOpenAiServer.KEY),
+    try (TestGateway gw = TestGateway.withProviders(provider("openai", "openai", openai.baseUrl(), List.of(MockOpenAiServer.KEY),
         List.of("gpt-4o", "gpt-*"), Map.of()))) {
       List<String> invented = new ArrayList<>();
       for (int i = 0; i < 30; i++) invented.add("gpt-" + "z".repeat(200) + i);
@@ -114,7 +114,7 @@ class HostileClientTest {
 
   @Test
   void jsonSentWithAFormContentTypeIsStillJson() {
-    try (TestGateway gw = gateway(provider("openai", "openai", openai.baseUrl(), List.of(MockOpenAiServer.KEY),
+    try (TestGateway gw = TestGateway.withProviders(provider("openai", "openai", openai.baseUrl(), List.of(MockOpenAiServer.KEY),
         List.of("gpt-4o"), Map.of()))) {
       String big = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a b ".repeat(2_000) + "\"}]}";
       HttpResponse<String> r = post(gw, "/v1/chat/completions", big, "content-type", "application/x-www-form-urlencoded",

@@ -1,15 +1,13 @@
 package io.junction.hostile;
 
-import static io.junction.hostile.Hostile.gateway;
-import static io.junction.hostile.Hostile.master;
+import static io.junction.testing.GatewayHttp.get;
+import static io.junction.testing.GatewayHttp.master;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.junction.config.ConfigLoader;
+import io.junction.testing.GatewayHttp;
 import io.junction.testing.TestGateway;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,14 +16,12 @@ import org.junit.jupiter.api.Test;
 class HostileConfigTest {
 
   private static HttpResponse<String> put(TestGateway gw, String name, String body) {
-    return Hostile.send(HttpRequest.newBuilder(URI.create(gw.url() + "/api/v1/config/providers/" + name))
-        .timeout(Duration.ofSeconds(30)).header(master()[0], master()[1]).header("content-type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    return GatewayHttp.send(gw, "PUT", "/api/v1/config/providers/" + name, body, master());
   }
 
   @Test
   void managementPutRefusesBadPortsAndHeaderInjection() {
-    try (TestGateway gw = gateway()) {
+    try (TestGateway gw = TestGateway.withProviders()) {
       HttpResponse<String> port = put(gw, "groq", "{\"preset\":\"groq\",\"base_url\":\"http://127.0.0.1:99999/v1\",\"api_keys\":[\"k\"]}");
       assertThat(port.statusCode()).as(port.body()).isEqualTo(400);
       assertThat(port.body()).contains("base_url").contains("99999");
@@ -44,7 +40,7 @@ class HostileConfigTest {
       assertThat(region.body()).contains("region");
 
       // Nothing half-applied: the provider does not exist.
-      HttpResponse<String> after = Hostile.get(gw, "/api/v1/providers/groq", master());
+      HttpResponse<String> after = get(gw, "/api/v1/providers/groq", master());
       assertThat(after.statusCode()).isEqualTo(404);
       HttpResponse<String> fine = put(gw, "groq", "{\"preset\":\"groq\",\"api_keys\":[\"k\"],\"headers\":{\"X-Team\":\"a\"}}");
       assertThat(fine.statusCode()).as(fine.body()).isEqualTo(201);

@@ -1,13 +1,12 @@
 package io.junction.hostile;
 
-import static io.junction.hostile.Hostile.await;
-import static io.junction.hostile.Hostile.chatBody;
-import static io.junction.hostile.Hostile.get;
-import static io.junction.hostile.Hostile.master;
-import static io.junction.hostile.Hostile.post;
+import static io.junction.testing.GatewayHttp.await;
+import static io.junction.testing.GatewayHttp.chatBody;
+import static io.junction.testing.GatewayHttp.get;
+import static io.junction.testing.GatewayHttp.master;
+import static io.junction.testing.GatewayHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.junction.config.GatewayConfig;
 import io.junction.config.ProviderConfig;
 import io.junction.testing.MockOpenAiServer;
 import io.junction.testing.TestDatabases;
@@ -51,8 +50,7 @@ class HostileStoreTest {
 
   private TestGateway gateway(String storageUrl) {
     ProviderConfig p = Hostile.provider("openai", "openai", openai.baseUrl(), List.of(MockOpenAiServer.KEY), List.of("gpt-4o"), Map.of());
-    GatewayConfig c = GatewayConfig.defaults().withMasterKey(TestGateway.MASTER_KEY).withProviders(List.of(p)).withStorageUrl(storageUrl);
-    return new TestGateway(c.withServer(new GatewayConfig.Server("127.0.0.1", 0, c.server().maxBodyBytes(), 1_000)));
+    return TestGateway.start(c -> c.withStorageUrl(storageUrl), p);
   }
 
   private static double dropped(TestGateway gw) {

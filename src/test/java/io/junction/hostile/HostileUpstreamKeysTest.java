@@ -1,11 +1,10 @@
 package io.junction.hostile;
 
-import static io.junction.hostile.Hostile.await;
-import static io.junction.hostile.Hostile.chatBody;
-import static io.junction.hostile.Hostile.gateway;
-import static io.junction.hostile.Hostile.master;
-import static io.junction.hostile.Hostile.post;
 import static io.junction.hostile.Hostile.provider;
+import static io.junction.testing.GatewayHttp.await;
+import static io.junction.testing.GatewayHttp.chatBody;
+import static io.junction.testing.GatewayHttp.master;
+import static io.junction.testing.GatewayHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.junction.provider.AwsSigV4;
@@ -40,7 +39,7 @@ class HostileUpstreamKeysTest {
   @Test
   void aForbiddenModelDoesNotDisableTheProvider() {
     try (MockOpenAiServer openai = new MockOpenAiServer(vertx);
-        TestGateway gw = gateway(provider("openai", "openai", openai.baseUrl(), List.of(MockOpenAiServer.KEY),
+        TestGateway gw = TestGateway.withProviders(provider("openai", "openai", openai.baseUrl(), List.of(MockOpenAiServer.KEY),
             List.of("gpt-4o", "o1-pro"), Map.of()))) {
       openai.enqueue(MockOpenAiServer.Reply.error(403, "You are not allowed to sample from this model"));
       HttpResponse<String> denied = post(gw, "/v1/chat/completions", chatBody("o1-pro"), master());
@@ -53,7 +52,7 @@ class HostileUpstreamKeysTest {
   @Test
   void aClientTriggered400QuotingApiKeyInvalidDoesNotDisableTheProvider() {
     MockGeminiServer gemini = MockUpstreamBase.await(MockGeminiServer.start(vertx, "gk-1", "gemini-2.5-flash"));
-    try (TestGateway gw = gateway(provider("gemini", "gemini", gemini.baseUrl(), List.of("gk-1"), List.of("gemini-2.5-flash"), Map.of()))) {
+    try (TestGateway gw = TestGateway.withProviders(provider("gemini", "gemini", gemini.baseUrl(), List.of("gk-1"), List.of("gemini-2.5-flash"), Map.of()))) {
       // Google quotes the offending value; the client chose it.
       gemini.reply(MockGeminiServer.Reply.error(400, "INVALID_ARGUMENT",
           "Invalid value at 'contents[0].parts[0].text' (API_KEY_INVALID): API key not valid. Please pass a valid API key."));
@@ -68,7 +67,7 @@ class HostileUpstreamKeysTest {
   @Test
   void aRefusedKeyIsReprobedAndComesBackWhenAccepted() {
     MockGeminiServer gemini = MockUpstreamBase.await(MockGeminiServer.start(vertx, "gk-1", "gemini-2.5-flash"));
-    try (TestGateway gw = gateway(provider("gemini", "gemini", gemini.baseUrl(), List.of("gk-1"), List.of("gemini-2.5-flash"),
+    try (TestGateway gw = TestGateway.withProviders(provider("gemini", "gemini", gemini.baseUrl(), List.of("gk-1"), List.of("gemini-2.5-flash"),
         Map.of(Provider.KEY_REPROBE_MS, "300")))) {
       // The upstream refuses the key once (a rotated key, a billing hiccup), then takes it again.
       gemini.reply(MockGeminiServer.Reply.badKey());
@@ -94,7 +93,7 @@ class HostileUpstreamKeysTest {
   void bedrockAccessDeniedForOneModelKeepsTheKeyButBadCredentialsMoveToTheNextKey() {
     String good = "AKIDGOOD:secret-good";
     try (MockBedrockServer bedrock = MockBedrockServer.start(vertx, AwsSigV4.Credentials.parse(good), "us-east-1");
-        TestGateway gw = gateway(provider("bedrock", "bedrock", bedrock.baseUrl(), List.of("AKIDBAD:secret-bad", good),
+        TestGateway gw = TestGateway.withProviders(provider("bedrock", "bedrock", bedrock.baseUrl(), List.of("AKIDBAD:secret-bad", good),
             List.of("amazon.nova-pro-v1:0", "anthropic.claude-opus-4-v1:0"), Map.of("region", "us-east-1")))) {
       // The bad key is refused (UnrecognizedClientException); the pool's next key serves, and the bad one is out.
       bedrock.answer(answer("nova says hi"));

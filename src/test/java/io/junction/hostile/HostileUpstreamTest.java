@@ -1,11 +1,16 @@
 package io.junction.hostile;
 
+import static io.junction.testing.GatewayHttp.chatBody;
+import static io.junction.testing.GatewayHttp.get;
+import static io.junction.testing.GatewayHttp.master;
+import static io.junction.testing.GatewayHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.junction.config.DispatchMode;
 import io.junction.config.ProviderConfig;
 import io.junction.protocol.Json;
+import io.junction.testing.GatewayHttp;
 import io.junction.testing.RawUpstream;
 import io.junction.testing.TestGateway;
 import io.vertx.core.Vertx;
@@ -13,11 +18,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +51,6 @@ class HostileUpstreamTest {
   static RawUpstream upstream;
   static HttpServer tlsServer;
   static TestGateway gateway;
-  static final HttpClient http = HttpClient.newHttpClient();
 
   static ProviderConfig provider(String name, String baseUrl, List<String> models, Map<String, String> options, int maxRetries) {
     return new ProviderConfig(name, "openai", null, baseUrl, List.of(KEY), DispatchMode.POOLED, 1, models,
@@ -79,17 +80,12 @@ class HostileUpstreamTest {
     vertx.close();
   }
 
-  static HttpResponse<String> chat(String model, boolean stream) throws Exception {
-    String body = "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-    return http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/v1/chat/completions"))
-        .header("authorization", "Bearer " + TestGateway.MASTER_KEY).header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  static HttpResponse<String> chat(String model, boolean stream) {
+    return post(gateway, "/v1/chat/completions", chatBody(model, stream), master());
   }
 
   static JsonNode logs() throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/api/v1/logs?limit=200"))
-        .header("authorization", "Bearer " + TestGateway.MASTER_KEY).build(), HttpResponse.BodyHandlers.ofString());
-    return Json.parse(r.body()).path("data");
+    return Json.parse(get(gateway, "/api/v1/logs?limit=200", master()).body()).path("data");
   }
 
   /** The newest log row with this request id, waiting for the writer's batch. */
@@ -148,7 +144,7 @@ class HostileUpstreamTest {
       List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
       String body = "{\"model\":\"narrow-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
       for (int i = 0; i < 3; i++) {
-        calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(gateway.url() + "/v1/chat/completions"))
+        calls.add(GatewayHttp.HTTP.sendAsync(HttpRequest.newBuilder(URI.create(gateway.url() + "/v1/chat/completions"))
             .header("authorization", "Bearer " + TestGateway.MASTER_KEY).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
             HttpResponse.BodyHandlers.ofString()));
         Thread.sleep(100);
@@ -177,13 +173,7 @@ class HostileUpstreamTest {
 
   /** Sends a streamed chat over a raw socket and closes it once {@code stopAt} was read; returns the request id. */
   static String streamAndHangUp(String stopAt) throws Exception {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
-      byte[] body = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}".getBytes(StandardCharsets.UTF_8);
-      OutputStream out = s.getOutputStream();
-      out.write(("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer " + TestGateway.MASTER_KEY
-          + "\r\ncontent-type: application/json\r\ncontent-length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-      out.write(body);
-      out.flush();
+    try (Socket s = GatewayHttp.rawChat(gateway, "m", true, false)) {
       InputStream in = s.getInputStream();
       StringBuilder seen = new StringBuilder();
       byte[] buf = new byte[8192];
@@ -236,12 +226,10 @@ class HostileUpstreamTest {
 
   @Test
   void requestsTheGatewayRefusesAreLoggedToo() throws Exception {
-    HttpResponse<String> badKey = http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/v1/chat/completions"))
-        .header("authorization", "Bearer wrong").POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"messages\":[]}")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> badJson = http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/v1/chat/completions"))
-        .header("authorization", "Bearer " + TestGateway.MASTER_KEY).POST(HttpRequest.BodyPublishers.ofString("{\"model\":")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> badKey = GatewayHttp.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/v1/chat/completions"))
+        .header("authorization", "Bearer wrong").POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"messages\":[]}")).build());
+    HttpResponse<String> badJson = GatewayHttp.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/v1/chat/completions"))
+        .header("authorization", "Bearer " + TestGateway.MASTER_KEY).POST(HttpRequest.BodyPublishers.ofString("{\"model\":")).build());
     HttpResponse<String> unknown = chat("no-such-model", false);
     for (var r : List.of(badKey, badJson, unknown)) {
       JsonNode row = logRow(r.headers().firstValue("x-request-id").orElseThrow());

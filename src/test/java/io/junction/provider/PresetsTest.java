@@ -15,13 +15,11 @@ class PresetsTest {
         "ollama", "lmstudio", "vllm", "litellm");
     assertThat(Presets.all()).hasSizeGreaterThanOrEqualTo(30);
     assertThat(Presets.get("groq")).isEqualTo(new Preset("groq", "openai", "https://api.groq.com/openai/v1",
-        "bearer", "cloud", java.util.List.of(), "GROQ_API_KEY", false));
+        "bearer", java.util.List.of(), "GROQ_API_KEY", false));
     assertThat(Presets.get("anthropic").baseUrl()).isEqualTo("https://api.anthropic.com");
     assertThat(Presets.get("gemini").baseUrl()).isEqualTo("https://generativelanguage.googleapis.com");
     assertThat(Presets.get("ollama").baseUrl()).isEqualTo("http://localhost:11434/v1");
     assertThat(Presets.get("ollama").keyOptional()).isTrue();
-    assertThat(Presets.get("ollama").category()).isEqualTo("local");
-    assertThat(Presets.get("openrouter").category()).isEqualTo("aggregator");
     assertThat(Presets.get("azure").baseUrl()).isNull();
     assertThat(Presets.get("nope")).isNull();
     assertThat(Presets.get(null)).isNull();
@@ -31,7 +29,6 @@ class PresetsTest {
   void everyPresetIsServedByAKnownAdapterType() {
     assertThat(Presets.all()).allSatisfy(p -> {
       assertThat(p.type()).isIn("openai", "anthropic", "gemini", "cohere", "azure", "bedrock", "vertex");
-      assertThat(p.category()).isIn("cloud", "local", "aggregator");
       assertThat(p.envKey()).isNotBlank();
     });
   }

@@ -1,17 +1,18 @@
 package io.junction.routing;
 
-import static io.junction.routing.GatewayHarness.await;
 import static io.junction.routing.GatewayHarness.chat;
 import static io.junction.routing.GatewayHarness.closedPort;
 import static io.junction.routing.GatewayHarness.gateway;
 import static io.junction.routing.GatewayHarness.get;
 import static io.junction.routing.GatewayHarness.header;
 import static io.junction.routing.Providers.openai;
+import static io.junction.testing.GatewayHttp.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.junction.config.DispatchMode;
 import io.junction.protocol.Json;
+import io.junction.testing.GatewayHttp;
 import io.junction.testing.MockOpenAiServer;
 import io.junction.testing.MockOpenAiServer.Reply;
 import io.junction.testing.MockOpenAiServer.Reply.Mode;
@@ -303,7 +304,7 @@ class FaultInjectionTest {
   void clientDisconnectCancelsAStreamingUpstreamAtOnce() throws Exception {
     a.enqueue(Reply.mode(Mode.SLOW_STREAM));
     try (TestGateway gw = gateway(primary())) {
-      Socket s = GatewayHarness.rawChat(gw, "m", true, true);
+      Socket s = GatewayHttp.rawChat(gw, "m", true, true);
       s.close();
       await("the upstream stream to be closed", () -> a.abortedAnswers.get() == 1);
       assertThat(a.received).hasSize(1);
@@ -314,7 +315,7 @@ class FaultInjectionTest {
   void clientDisconnectCancelsAWaitingUpstreamAtOnce() throws Exception {
     a.enqueue(Reply.text("late").delayed(30_000));
     try (TestGateway gw = gateway(primary())) {
-      Socket s = GatewayHarness.rawChat(gw, "m", false, false);
+      Socket s = GatewayHttp.rawChat(gw, "m", false, false);
       await("the upstream to get the request", () -> a.received.size() == 1);
       s.close();
       await("the upstream request to be closed", () -> a.abortedAnswers.get() == 1);
@@ -329,7 +330,7 @@ class FaultInjectionTest {
       for (int i = 1; i <= 3; i++) {
         boolean streaming = i % 2 == 1;
         a.enqueue(streaming ? Reply.mode(Mode.SLOW_STREAM) : Reply.text("late").delayed(30_000));
-        Socket s = GatewayHarness.rawChat(gw, "m", streaming, streaming);
+        Socket s = GatewayHttp.rawChat(gw, "m", streaming, streaming);
         int expected = i;
         await("the upstream to get request " + i, () -> a.received.size() == expected);
         s.close();

@@ -1,12 +1,13 @@
 package io.junction.routing;
 
-import static io.junction.routing.GatewayHarness.await;
-import static io.junction.routing.GatewayHarness.chatBody;
 import static io.junction.routing.GatewayHarness.gateway;
 import static io.junction.routing.Providers.openai;
+import static io.junction.testing.GatewayHttp.await;
+import static io.junction.testing.GatewayHttp.chatBody;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.junction.testing.GatewayHttp;
 import io.junction.testing.MockOpenAiServer;
 import io.junction.testing.MockOpenAiServer.Reply;
 import io.junction.testing.TestGateway;
@@ -44,7 +45,7 @@ class GracefulShutdownTest {
     TestGateway gw = gateway(10_000, List.of(), openai("a", upstream.baseUrl(), List.of(MockOpenAiServer.KEY), "m"));
     try {
       upstream.enqueue(Reply.mode(Reply.Mode.SLOW_STREAM));
-      CompletableFuture<HttpResponse<String>> stream = GatewayHarness.HTTP.sendAsync(
+      CompletableFuture<HttpResponse<String>> stream = GatewayHttp.HTTP.sendAsync(
           HttpRequest.newBuilder(URI.create(gw.url() + "/v1/chat/completions"))
               .header("authorization", "Bearer " + TestGateway.MASTER_KEY).header("content-type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(chatBody("m", true))).build(),

@@ -1,11 +1,12 @@
 package io.junction.routing;
 
-import static io.junction.routing.GatewayHarness.chatBody;
 import static io.junction.routing.GatewayHarness.gateway;
 import static io.junction.routing.Providers.openai;
+import static io.junction.testing.GatewayHttp.chatBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.junction.config.DispatchMode;
+import io.junction.testing.GatewayHttp;
 import io.junction.testing.MockOpenAiServer;
 import io.junction.testing.MockOpenAiServer.Reply;
 import io.junction.testing.TestGateway;
@@ -53,7 +54,7 @@ class LeakTest {
         .POST(HttpRequest.BodyPublishers.ofString(chatBody("m", false))).build();
     for (int i = 0; i < n; i++) {
       slots.acquire();
-      CompletableFuture<HttpResponse<Void>> f = GatewayHarness.HTTP.sendAsync(req, HttpResponse.BodyHandlers.discarding());
+      CompletableFuture<HttpResponse<Void>> f = GatewayHttp.HTTP.sendAsync(req, HttpResponse.BodyHandlers.discarding());
       f.whenComplete((r, err) -> {
         statuses.computeIfAbsent(err != null ? -1 : r.statusCode(), k -> new AtomicInteger()).incrementAndGet();
         slots.release();

@@ -4,6 +4,7 @@ import io.junction.Junction;
 import io.junction.config.GatewayConfig;
 import io.junction.config.ProviderConfig;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** A gateway on an ephemeral loopback port for tests. */
 public final class TestGateway implements AutoCloseable {
@@ -15,11 +16,15 @@ public final class TestGateway implements AutoCloseable {
     MockOpenAiServer.await(junction.start());
   }
 
-  public static TestGateway withProviders(ProviderConfig... providers) {
+  /** A gateway over {@code providers} with {@link #MASTER_KEY}, its own SQLite file, on port 0 with 1 s of shutdown grace. */
+  public static TestGateway withProviders(ProviderConfig... providers) { return start(c -> c, providers); }
+
+  /** A gateway as {@link #withProviders} makes it, its configuration first changed by {@code adjust}. */
+  public static TestGateway start(UnaryOperator<GatewayConfig> adjust, ProviderConfig... providers) {
     GatewayConfig c = GatewayConfig.defaults().withProviders(List.of(providers)).withMasterKey(MASTER_KEY)
         .withStorageUrl(tempDatabase());
     c = c.withServer(new GatewayConfig.Server("127.0.0.1", 0, c.server().maxBodyBytes(), 1000));
-    return new TestGateway(c);
+    return new TestGateway(adjust.apply(c));
   }
 
   /** A fresh SQLite file per gateway, so tests never touch ./junction.db or each other's rows. */

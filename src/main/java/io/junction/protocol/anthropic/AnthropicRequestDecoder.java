@@ -77,19 +77,7 @@ final class AnthropicRequestDecoder {
 
   private static void readSystem(JsonNode body, ChatRequest req) {
     JsonNode system = body.get("system");
-    if (system == null || system.isNull()) return;
-    if (system.isTextual()) {
-      if (!system.asText().isEmpty()) req.system.add(new Part.Text(system.asText()));
-      return;
-    }
-    if (!system.isArray()) throw invalid("system", "Input should be a valid list");
-    for (int i = 0; i < system.size(); i++) {
-      String path = "system[" + i + "]";
-      JsonNode block = object(system.get(i), path);
-      String type = requiredString(block, "type", path + ".type");
-      if (!type.equals("text")) throw invalid(path + ".type", "Input should be 'text'");
-      req.system.add(textBlock(block, path));
-    }
+    if (system != null && !system.isNull()) systemText(system, "system", req);
   }
 
   private static void readTools(JsonNode body, ChatRequest req) {
@@ -103,8 +91,7 @@ final class AnthropicRequestDecoder {
         throw invalid(path + ".type", "Server tool type '" + type + "' is not supported by this gateway when the request is translated; only custom tools are");
       }
       String name = requiredString(tool, "name", path + ".name");
-      ObjectNode schema = obj(tool, "input_schema", path + ".input_schema");
-      if (schema == null) throw invalid(path + ".input_schema", "Field required");
+      ObjectNode schema = requiredObj(tool, "input_schema", path + ".input_schema");
       req.tools.add(new Tool(name, str(tool, "description", path + ".description"), schema,
           cacheControl(tool, path)));
     }
@@ -188,8 +175,7 @@ final class AnthropicRequestDecoder {
         requireRole(role, Role.ASSISTANT, type, path);
         String id = requiredString(block, "id", path + ".id");
         String name = requiredString(block, "name", path + ".name");
-        ObjectNode input = obj(block, "input", path + ".input");
-        if (input == null) throw invalid(path + ".input", "Field required");
+        ObjectNode input = requiredObj(block, "input", path + ".input");
         toolNamesById.put(id, name);
         yield new Part.ToolCall(id, name, Json.text(input));
       }
@@ -245,8 +231,7 @@ final class AnthropicRequestDecoder {
   }
 
   private static Part.Image image(JsonNode block, String path) {
-    ObjectNode source = obj(block, "source", path + ".source");
-    if (source == null) throw invalid(path + ".source", "Field required");
+    ObjectNode source = requiredObj(block, "source", path + ".source");
     String type = requiredString(source, "type", path + ".source.type");
     return switch (type) {
       case "base64" -> Part.Image.ofBase64(requiredString(source, "media_type", path + ".source.media_type"),
@@ -274,6 +259,11 @@ final class AnthropicRequestDecoder {
    */
   private static void midConversationSystem(JsonNode content, String path, ChatRequest req) {
     if (content == null || content.isNull()) throw invalid(path, "Field required");
+    systemText(content, path, req);
+  }
+
+  /** System text (top-level or mid-conversation): a string, or a list of text blocks; an empty string adds nothing. */
+  private static void systemText(JsonNode content, String path, ChatRequest req) {
     if (content.isTextual()) {
       if (!content.asText().isEmpty()) req.system.add(new Part.Text(content.asText()));
       return;
@@ -295,53 +285,32 @@ final class AnthropicRequestDecoder {
     return GatewayException.invalid(param, wirePath.replaceAll("\\[(\\d+)]", ".$1") + ": " + phrase);
   }
 
-  private static String str(JsonNode obj, String field, String path) {
+  /** One of {@link Json}'s typed field readers. */
+  @FunctionalInterface
+  private interface FieldReader<T> {
+    T read(JsonNode obj, String field, String path);
+  }
+
+  /** The field read by {@code reader} (null when absent); a value of another JSON type is refused as not a valid {@code kind}. */
+  private static <T> T typed(FieldReader<T> reader, String kind, JsonNode obj, String field, String path) {
     try {
-      return Json.string(obj, field, path);
+      return reader.read(obj, field, path);
     } catch (GatewayException e) {
-      throw invalid(path, "Input should be a valid string");
+      throw invalid(path, "Input should be a valid " + kind);
     }
   }
 
-  private static Integer integer(JsonNode obj, String field, String path) {
-    try {
-      return Json.integer(obj, field, path);
-    } catch (GatewayException e) {
-      throw invalid(path, "Input should be a valid integer");
-    }
-  }
+  private static String str(JsonNode obj, String field, String path) { return typed(Json::string, "string", obj, field, path); }
 
-  private static Double number(JsonNode obj, String field, String path) {
-    try {
-      return Json.number(obj, field, path);
-    } catch (GatewayException e) {
-      throw invalid(path, "Input should be a valid number");
-    }
-  }
+  private static Integer integer(JsonNode obj, String field, String path) { return typed(Json::integer, "integer", obj, field, path); }
 
-  private static Boolean bool(JsonNode obj, String field, String path) {
-    try {
-      return Json.bool(obj, field, path);
-    } catch (GatewayException e) {
-      throw invalid(path, "Input should be a valid boolean");
-    }
-  }
+  private static Double number(JsonNode obj, String field, String path) { return typed(Json::number, "number", obj, field, path); }
 
-  private static ArrayNode array(JsonNode obj, String field, String path) {
-    try {
-      return Json.arrayField(obj, field, path);
-    } catch (GatewayException e) {
-      throw invalid(path, "Input should be a valid list");
-    }
-  }
+  private static Boolean bool(JsonNode obj, String field, String path) { return typed(Json::bool, "boolean", obj, field, path); }
 
-  private static ObjectNode obj(JsonNode obj, String field, String path) {
-    try {
-      return Json.objectField(obj, field, path);
-    } catch (GatewayException e) {
-      throw invalid(path, "Input should be a valid dictionary");
-    }
-  }
+  private static ArrayNode array(JsonNode obj, String field, String path) { return typed(Json::arrayField, "list", obj, field, path); }
+
+  private static ObjectNode obj(JsonNode obj, String field, String path) { return typed(Json::objectField, "dictionary", obj, field, path); }
 
   private static JsonNode object(JsonNode node, String path) {
     if (node == null || !node.isObject()) throw invalid(path, "Input should be a valid dictionary");
@@ -349,8 +318,15 @@ final class AnthropicRequestDecoder {
   }
 
   private static String requiredString(JsonNode obj, String field, String path) {
-    String v = str(obj, field, path);
-    if (v == null) throw invalid(path, "Field required");
-    return v;
+    return required(str(obj, field, path), path);
+  }
+
+  private static ObjectNode requiredObj(JsonNode obj, String field, String path) {
+    return required(obj(obj, field, path), path);
+  }
+
+  private static <T> T required(T value, String path) {
+    if (value == null) throw invalid(path, "Field required");
+    return value;
   }
 }

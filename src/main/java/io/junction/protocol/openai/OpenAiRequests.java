@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.junction.protocol.ChatRequest;
+import io.junction.protocol.ContentParts;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Json;
 import io.junction.protocol.Message;
@@ -135,47 +136,18 @@ final class OpenAiRequests {
   }
 
   private static List<Part> decodeContent(JsonNode content, String path, boolean allowImages) {
-    List<Part> parts = new ArrayList<>();
-    if (content == null || content.isNull()) return parts;
-    if (content.isTextual()) {
-      parts.add(new Part.Text(content.asText()));
-      return parts;
-    }
-    if (!content.isArray()) throw GatewayException.invalid(path, "'" + path + "' must be a string or an array of content parts");
-    for (int i = 0; i < content.size(); i++) {
-      JsonNode p = content.get(i);
-      String pp = path + "[" + i + "]";
-      if (!p.isObject()) throw GatewayException.invalid(pp, "'" + pp + "' must be an object");
-      String type = Json.string(p, "type", pp + ".type");
-      if ("text".equals(type)) {
-        String text = Json.string(p, "text", pp + ".text");
-        if (text == null) throw GatewayException.invalid(pp + ".text", "'" + pp + ".text' is required");
-        parts.add(new Part.Text(text));
-      } else if ("image_url".equals(type) && allowImages) {
+    return ContentParts.decode(content, path, (type, p, pp) -> {
+      if ("text".equals(type)) return ContentParts.text(p, pp);
+      if ("refusal".equals(type)) return ContentParts.refusal(p);
+      if ("image_url".equals(type) && allowImages) {
         JsonNode img = p.get("image_url");
         String url = img == null ? null : img.isTextual() ? img.asText() : Json.string(img, "url", pp + ".image_url.url");
         if (url == null) throw GatewayException.invalid(pp + ".image_url.url", "'" + pp + ".image_url.url' is required");
         String detail = img.isObject() ? Json.string(img, "detail", pp + ".image_url.detail") : null;
-        parts.add(imageFromUrl(url, detail));
-      } else if ("refusal".equals(type)) {
-        parts.add(new Part.Text(p.path("refusal").asText("")));
-      } else {
-        throw GatewayException.invalid(pp + ".type", "Unsupported content part type '" + type + "' at '" + pp + "'");
+        return Part.Image.fromUrl(url, detail);
       }
-    }
-    return parts;
-  }
-
-  /** {@code data:} URLs become inline images so that protocols without URL support can carry them. */
-  static Part.Image imageFromUrl(String url, String detail) {
-    if (url.startsWith("data:")) {
-      int semi = url.indexOf(';');
-      int comma = url.indexOf(',');
-      if (semi > 5 && comma > semi && url.startsWith(";base64", semi)) {
-        return new Part.Image(null, url.substring(5, semi), url.substring(comma + 1), detail);
-      }
-    }
-    return new Part.Image(url, null, null, detail);
+      throw GatewayException.invalid(pp + ".type", "Unsupported content part type '" + type + "' at '" + pp + "'");
+    });
   }
 
   private static Tool decodeTool(JsonNode t, String path) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.junction.protocol.ChatRequest;
+import io.junction.protocol.ContentParts;
 import io.junction.protocol.GatewayException;
 import io.junction.protocol.Json;
 import io.junction.protocol.Message;
@@ -176,46 +177,20 @@ final class ResponsesRequests {
   }
 
   private static List<Part> decodeContent(JsonNode content, String path) {
-    List<Part> parts = new ArrayList<>();
-    if (content == null || content.isNull()) return parts;
-    if (content.isTextual()) {
-      parts.add(new Part.Text(content.asText()));
-      return parts;
-    }
-    if (!content.isArray()) throw GatewayException.invalid(path, "'" + path + "' must be a string or an array of content parts");
-    for (int i = 0; i < content.size(); i++) {
-      JsonNode p = content.get(i);
-      String pp = path + "[" + i + "]";
-      if (!p.isObject()) throw GatewayException.invalid(pp, "'" + pp + "' must be an object");
-      String type = Json.string(p, "type", pp + ".type");
+    return ContentParts.decode(content, path, (type, p, pp) -> {
       if (type == null) throw GatewayException.invalid(pp + ".type", "'" + pp + ".type' is required");
-      switch (type) {
-        case "input_text", "output_text", "text" -> {
-          String text = Json.string(p, "text", pp + ".text");
-          if (text == null) throw GatewayException.invalid(pp + ".text", "'" + pp + ".text' is required");
-          parts.add(new Part.Text(text));
-        }
-        case "refusal" -> parts.add(new Part.Text(p.path("refusal").asText("")));
+      return switch (type) {
+        case "input_text", "output_text", "text" -> ContentParts.text(p, pp);
+        case "refusal" -> ContentParts.refusal(p);
         case "input_image" -> {
           String url = Json.string(p, "image_url", pp + ".image_url");
-          if (url != null) parts.add(image(url, Json.string(p, "detail", pp + ".detail")));
+          if (url == null) yield null;
+          String detail = Json.string(p, "detail", pp + ".detail");
+          yield Part.Image.fromUrl(url, "auto".equals(detail) ? null : detail);
         }
-        default -> { } // files and audio: only a provider serving the Responses API takes them
-      }
-    }
-    return parts;
-  }
-
-  static Part.Image image(String url, String detail) {
-    if ("auto".equals(detail)) detail = null;
-    if (url.startsWith("data:")) {
-      int semi = url.indexOf(';');
-      int comma = url.indexOf(',');
-      if (semi > 5 && comma > semi && url.startsWith(";base64", semi)) {
-        return new Part.Image(null, url.substring(5, semi), url.substring(comma + 1), detail);
-      }
-    }
-    return new Part.Image(url, null, null, detail);
+        default -> null; // files and audio: only a provider serving the Responses API takes them
+      };
+    });
   }
 
   private static void decodeTool(ChatRequest r, JsonNode t, String path) {

@@ -212,6 +212,16 @@ class AnthropicRequestDecoderTest {
       content a number       | {"model":"m","max_tokens":5,"messages":[{"role":"user","content":5}]}          | messages.0.content: Input should be a valid list
       text block without text | {"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text"}]}]} | messages.0.content.0.text: Field required
       thinking without budget | {"model":"m","max_tokens":5,"thinking":{"type":"enabled"},"messages":[{"role":"user","content":"x"}]} | thinking.enabled.budget_tokens: Field required
+      max_tokens a string    | {"model":"m","max_tokens":"5","messages":[{"role":"user","content":"x"}]}      | max_tokens: Input should be a valid integer
+      stream a string        | {"model":"m","max_tokens":5,"stream":"yes","messages":[{"role":"user","content":"x"}]} | stream: Input should be a valid boolean
+      user_id a number       | {"model":"m","max_tokens":5,"metadata":{"user_id":5},"messages":[{"role":"user","content":"x"}]} | metadata.user_id: Input should be a valid string
+      metadata a list        | {"model":"m","max_tokens":5,"metadata":[],"messages":[{"role":"user","content":"x"}]} | metadata: Input should be a valid dictionary
+      tools an object        | {"model":"m","max_tokens":5,"tools":{},"messages":[{"role":"user","content":"x"}]} | tools: Input should be a valid list
+      no input_schema        | {"model":"m","max_tokens":5,"tools":[{"name":"t"}],"messages":[{"role":"user","content":"x"}]} | tools.0.input_schema: Field required
+      image without source   | {"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image"}]}]} | messages.0.content.0.source: Field required
+      system turn image      | {"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"},{"role":"system","content":[{"type":"image"}]}]} | messages.1.content.0.type: Input should be 'text'
+      system turn a number   | {"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"},{"role":"system","content":3}]} | messages.1.content: Input should be a valid list
+      system block a number  | {"model":"m","max_tokens":5,"system":[3],"messages":[{"role":"user","content":"x"}]} | system.0: Input should be a valid dictionary
       """)
   void rejectsInAnthropicsOwnWording(String name, String json, String message) {
     assertThat(rejection(json).getMessage()).as(name).isEqualTo(message);
