@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestLogWriter<T> implements AutoCloseable {
   public static final int DEFAULT_CAPACITY = 10_000;
-  public static final int DEFAULT_MAX_BATCH = 500;
+  public static final int DEFAULT_MAX_BATCH = 2_000;
   public static final Duration DEFAULT_LINGER = Duration.ofMillis(200);
 
   /** Where batches go; called on the writer thread only, may block. */
