@@ -3,6 +3,9 @@ package io.junction.protocol;
 import com.fasterxml.jackson.core.JsonParser;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -128,7 +131,10 @@ public final class SseFramer {
           continue;
         }
       }
-      if (c != '\n' && c != '\r') continue;
+      if (c != '\n' && c != '\r') {
+        i = lineEnd(b, i + 1, len) - 1; // the loop's i++ lands on it
+        continue;
+      }
       afterCr = c == '\r';
       if (i > lineStart) {
         line(lineStart, i);
@@ -150,6 +156,31 @@ public final class SseFramer {
       blockStart = end;
       lineStart = end;
     }
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+  private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * The first CR or LF in {@code b[from, to)}, or {@code to}: eight bytes at a time (a byte equal to
+   * the one sought XORs to zero, and {@code (x - 0x01..) & ~x & 0x80..} marks zero bytes; a false
+   * mark can only follow a true one, and the lowest mark is the first byte in little-endian order).
+   * Most of a stream's bytes are inside lines, so this is most of the framer's time.
+   */
+  static int lineEnd(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + Long.BYTES <= to; i += Long.BYTES) {
+      long v = (long) LONGS.get(b, i);
+      long lf = v ^ LFS;
+      long cr = v ^ CRS;
+      long marks = (((lf - ONES) & ~lf) | ((cr - ONES) & ~cr)) & HIGHS;
+      if (marks != 0) return i + (Long.numberOfTrailingZeros(marks) >>> 3);
+    }
+    for (; i < to; i++) if (b[i] == '\n' || b[i] == '\r') return i;
+    return to;
   }
 
   /** Notes the line's field if it is {@code data} or {@code event}; positions are kept relative to the block. */

@@ -232,4 +232,21 @@ class SseFramerTest {
     framer.feed(Buffer.buffer("data: {\"type\":\r\ndata: \"split\"}\r\n\r\ndata: {\"type\":\"one\"}\n\n"));
     assertThat(types).containsExactly("split", "one");
   }
+
+  @Test
+  void lineEndFindsTheFirstCrOrLfAtEveryOffsetAndIgnoresLookalikeBytes() {
+    // 0x8A and 0x8D share the low bits of LF and CR; 0x0B/0x0C are their neighbours; é is two bytes.
+    byte[] noise = "ab\u008a\u008d\u000b\u000cé\tz".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (int size = 0; size < 40; size++) {
+      for (int at = 0; at <= size; at++) {
+        for (byte end : new byte[] {'\n', '\r'}) {
+          byte[] b = new byte[size + 3];
+          for (int i = 0; i < b.length; i++) b[i] = noise[i % noise.length];
+          if (at < size) b[at + 1] = end;
+          int expected = at < size ? at + 1 : size + 1;
+          assertThat(SseFramer.lineEnd(b, 1, size + 1)).as("size %d, end at %d", size, at).isEqualTo(expected);
+        }
+      }
+    }
+  }
 }
