@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /** Gateways with a cache, and raw HTTP to them (the tests compare bytes and headers). */
 final class CacheHttp {
@@ -78,20 +77,6 @@ final class CacheHttp {
       if (line.startsWith(sample + " ")) return Double.parseDouble(line.substring(sample.length() + 1).trim());
     }
     return 0;
-  }
-
-  /** Polls until {@code condition} holds; fails after 10 s (log rows are written in batches, off the request path). */
-  static void await(String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + 10_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) throw new AssertionError("timed out waiting for " + what);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 
   private static HttpResponse<byte[]> send(HttpRequest r) {

@@ -272,7 +272,7 @@ class ResponseCacheTest {
     assertThat(CacheHttp.metric(gateway, "junction_cache_requests_total{result=\"miss\"}") - missesBefore).isEqualTo(1);
 
     JsonNode[] rows = new JsonNode[2];
-    CacheHttp.await("both log rows", () -> {
+    io.junction.testing.GatewayHttp.await("both log rows", () -> {
       for (JsonNode row : json(CacheHttp.get(gateway, "/api/v1/logs?limit=200")).path("data")) {
         if (row.path("request_id").asText().equals(missId)) rows[0] = row;
         if (row.path("request_id").asText().equals(hitId)) rows[1] = row;
