@@ -14,9 +14,14 @@
 #   BENCH_CONC_STREAMS [10000]  concurrent streams     BENCH_CONC_ROUNDS [2]  streams per lane, back to back
 #   BENCH_CONC_CHUNKS [50], BENCH_CONC_PACE_MS [20]    the paced upstream: chunks per stream, ms apart
 #   BENCH_CONC_RAMP_MS [1000]   lanes start spread over this
-#   BENCH_CONC_JVM_OPTS [BENCH_JVM_OPTS]  the concurrency run's gateway JVM flags (e.g. a larger -Xmx)
-#   BENCH_CONC_PROTO [auto]     h1 (a client connection per stream) | h2c (100 streams per connection);
-#                               auto takes h1 when the fd limit fits 2 sockets per stream in the gateway
+#   BENCH_CONC_WARMUP [10]      unmeasured warm-up runs first (same gateway and load generator), of 2,000
+#                               streams but the last of BENCH_CONC_STREAMS
+#   BENCH_CONC_JVM_OPTS [-Xms256m -Xmx768m -XX:+UseParallelGC]  the concurrency run's gateway JVM flags
+#                               (10,000 streams hold ~300 MB of live heap: -Xmx256m runs out)
+#   BENCH_CONC_UPSTREAM [auto]  h1 (plain HTTP/1.1, an upstream connection per stream) | h2 (TLS with HTTP/2
+#                               by ALPN, as hosted providers serve, BENCH_CONC_H2_STREAMS [100] streams per
+#                               connection); auto takes h1 when the fd limit fits 2 sockets per stream in the
+#                               gateway, else h2. Clients always use HTTP/1.1, a connection per stream.
 # A smoke run: BENCH_DURATION=2 BENCH_WARMUP=2 BENCH_CONC_STREAMS=300 bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +36,8 @@ CONC_ROUNDS=${BENCH_CONC_ROUNDS:-2}
 CONC_CHUNKS=${BENCH_CONC_CHUNKS:-50}
 CONC_PACE_MS=${BENCH_CONC_PACE_MS:-20}
 CONC_RAMP_MS=${BENCH_CONC_RAMP_MS:-1000}
+CONC_WARMUP=${BENCH_CONC_WARMUP:-10}
+CONC_H2_STREAMS=${BENCH_CONC_H2_STREAMS:-100}
 KEY=jk-bench
 RESULTS=$ROOT/bench/results
 mkdir -p "$RESULTS"
@@ -112,10 +119,22 @@ await_port() { # port pid name
   die "$3 did not listen on port $1 within 60 s; see $RESULTS/$3.log"
 }
 
+# Writes a java command's arguments to bench/results/<name>.args and prints "@<that file>": run as
+# "java @file", the process shows as that on ps, so a name-based cleanup elsewhere on a shared
+# machine (pkill -f InstantUpstream, pkill -f 'junction.jar serve') leaves this run's processes be.
+argfile() { # name args...
+  local f=$RESULTS/$1.args; shift
+  printf '"%s"\n' "$@" >"$f"
+  echo "@$f"
+}
+
+MOCK_PROPS=""     # e.g. TLS for the mock (the concurrency run over h2)
+UPSTREAM_SCHEME=http
+GW_TRUST=""      # JVM flags that make the gateway trust the mock's certificate
 start_mock() { # port [pace chunks, pace ms]
   # shellcheck disable=SC2086
-  taskset -c "$LOAD_CORE" "$JAVA" -Xms64m -Xmx512m -XX:+UseParallelGC $HELPER_UNSAFE -cp "$CP" \
-    io.junction.bench.InstantUpstream "$@" >"$RESULTS/mock.log" 2>&1 &
+  taskset -c "$LOAD_CORE" "$JAVA" "$(argfile mock -Xms64m -Xmx1g -XX:+UseParallelGC $HELPER_UNSAFE $MOCK_PROPS -cp "$CP" \
+    io.junction.bench.InstantUpstream "$@")" >"$RESULTS/mock.log" 2>&1 &
   MOCK_PID=$!; PIDS+=("$MOCK_PID")
   await_port "$1" "$MOCK_PID" mock
 }
@@ -128,13 +147,13 @@ server: {host: 127.0.0.1, port: $GW_PORT}
 auth: {master_key: $KEY}
 storage: {url: "jdbc:sqlite:$RESULTS/bench.db"}
 providers:
-  - {name: openai, type: openai, base_url: "http://127.0.0.1:$1/v1", api_keys: [sk-bench-upstream], models: [gpt-4o-mini], max_connections: $2}
-  - {name: anthropic, type: anthropic, base_url: "http://127.0.0.1:$1", api_keys: [sk-ant-bench-upstream], models: [claude-sonnet-4-5], max_connections: $2}
+  - {name: openai, type: openai, base_url: "$UPSTREAM_SCHEME://127.0.0.1:$1/v1", api_keys: [sk-bench-upstream], models: [gpt-4o-mini], max_connections: $2}
+  - {name: anthropic, type: anthropic, base_url: "$UPSTREAM_SCHEME://127.0.0.1:$1", api_keys: [sk-ant-bench-upstream], models: [claude-sonnet-4-5], max_connections: $2}
 YAML
     rm -f "$RESULTS"/bench.db*
-    GW_CMD=("$JAVA" $JVM_OPTS -jar "$JAR" serve --config "$RESULTS/bench.yaml")
+    GW_CMD=("$JAVA" "$(argfile gateway $JVM_OPTS $GW_TRUST -jar "$JAR" serve --config "$RESULTS/bench.yaml")")
   else
-    GW_CMD=("$JAVA" $JVM_OPTS -cp "$CP" io.junction.bench.BenchGateway "$GW_PORT" "http://127.0.0.1:$1/v1" "$KEY")
+    GW_CMD=("$JAVA" "$(argfile gateway $JVM_OPTS $GW_TRUST -cp "$CP" io.junction.bench.BenchGateway "$GW_PORT" "$UPSTREAM_SCHEME://127.0.0.1:$1/v1" "$KEY")")
   fi
   taskset -c "$GW_CORE" "${GW_CMD[@]}" >"$RESULTS/gateway.log" 2>&1 &
   GW_PID=$!; PIDS+=("$GW_PID")
@@ -204,6 +223,17 @@ cpu_ticks() { # pid...
   awk '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); u += f[12]; k += f[13] } END { print u, k }' "${files[@]}"
 }
 peak_rss_mb() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+# Seconds a process's threads (those whose name starts with $2, if given) spent on a CPU and runnable
+# but waiting for one (/proc/PID/task/TID/schedstat: run time ns, run-queue wait ns, timeslices).
+sched_of() { # pid [thread name prefix]
+  local t sum_run=0 sum_wait=0 run wait _
+  for t in /proc/"$1"/task/*; do
+    [ -n "${2:-}" ] && [[ "$(cat "$t/comm" 2>/dev/null)" != "$2"* ]] && continue
+    read -r run wait _ <"$t/schedstat" 2>/dev/null || continue
+    sum_run=$((sum_run + run)); sum_wait=$((sum_wait + wait))
+  done
+  awk -v r="$sum_run" -v w="$sum_wait" 'BEGIN { printf "%.3f %.3f", r / 1e9, w / 1e9 }'
+}
 pids_of() { # target
   case $1 in
     junction) echo "$GW_PID" ;;
@@ -303,28 +333,88 @@ if has concurrency; then
   FD_LIMIT=$(ulimit -Hn)
   [ "$FD_LIMIT" = unlimited ] && FD_LIMIT=1048576
   ulimit -n "$FD_LIMIT"
-  PROTO=${BENCH_CONC_PROTO:-auto}
-  # The gateway holds a client socket and an upstream socket per stream, plus its own files.
-  if [ "$PROTO" = auto ]; then PROTO=h1; [ $((2 * CONC_STREAMS + 500)) -gt "$FD_LIMIT" ] && PROTO=h2c; fi
-  per=1; [ "$PROTO" = h1 ] && per=2
-  [ $((per * CONC_STREAMS + 500)) -le "$FD_LIMIT" ] || die "open-file limit $FD_LIMIT is too low for $CONC_STREAMS streams over $PROTO"
+  UPSTREAM=${BENCH_CONC_UPSTREAM:-auto}
+  # The gateway holds a client socket per stream, an upstream socket per stream over HTTP/1.1 (a
+  # hundred streams share one over HTTP/2), and its own files.
+  if [ "$UPSTREAM" = auto ]; then UPSTREAM=h1; [ $((2 * CONC_STREAMS + 500)) -gt "$FD_LIMIT" ] && UPSTREAM=h2; fi
+  [ "$UPSTREAM" = h1 ] && need=$((2 * CONC_STREAMS + 500)) || need=$((CONC_STREAMS + CONC_STREAMS / CONC_H2_STREAMS + 500))
+  [ "$need" -le "$FD_LIMIT" ] || die "open-file limit $FD_LIMIT is too low for $CONC_STREAMS streams with an $UPSTREAM upstream"
+  if [ "$UPSTREAM" = h2 ]; then
+    # A self-signed certificate for the mock (127.0.0.1), trusted by the gateway's JVM as its default
+    # trust store: the gateway's code and configuration are what they are for a hosted provider.
+    TLS=$RESULTS/tls
+    if [ ! -f "$TLS/trust.p12" ]; then
+      rm -rf "$TLS"; mkdir -p "$TLS"
+      "$JAVA_HOME/bin/keytool" -genkeypair -alias mock -keyalg EC -groupname secp256r1 -dname CN=localhost \
+        -ext san=ip:127.0.0.1,dns:localhost -validity 3650 -keystore "$TLS/mock.p12" -storetype PKCS12 -storepass benchpw >/dev/null 2>&1
+      "$JAVA_HOME/bin/keytool" -exportcert -alias mock -keystore "$TLS/mock.p12" -storepass benchpw -rfc -file "$TLS/mock.crt" >/dev/null 2>&1
+      "$JAVA_HOME/bin/keytool" -importcert -noprompt -alias mock -file "$TLS/mock.crt" -keystore "$TLS/trust.p12" \
+        -storetype PKCS12 -storepass benchpw >/dev/null 2>&1 || die "keytool could not make the mock's certificate"
+    fi
+    MOCK_PROPS="-Dbench.tls.keystore=$TLS/mock.p12 -Dbench.tls.password=benchpw -Dbench.h2.streams=$CONC_H2_STREAMS"
+    UPSTREAM_SCHEME=https
+    GW_TRUST="-Djavax.net.ssl.trustStore=$TLS/trust.p12 -Djavax.net.ssl.trustStorePassword=benchpw -Djavax.net.ssl.trustStoreType=PKCS12"
+  fi
   MOCK_PORT=$(free_port 18080)
   start_mock "$MOCK_PORT" "$CONC_CHUNKS" "$CONC_PACE_MS"
-  JVM_OPTS=${BENCH_CONC_JVM_OPTS:-$JVM_OPTS}
-  # Upstream connections: one per stream in flight, with room to spare.
+  JVM_OPTS=${BENCH_CONC_JVM_OPTS:--Xms256m -Xmx768m -XX:+UseParallelGC}
+  # Upstream requests in flight: one per stream, with room to spare.
   start_gateway "$MOCK_PORT" $((CONC_STREAMS + CONC_STREAMS / 5))
-  log "concurrency: $CONC_STREAMS streams x $CONC_ROUNDS over $PROTO, $CONC_CHUNKS chunks ${CONC_PACE_MS} ms apart, fd limit $FD_LIMIT"
+  log "concurrency: $CONC_STREAMS streams x $CONC_ROUNDS, $UPSTREAM upstream, $CONC_CHUNKS chunks ${CONC_PACE_MS} ms apart, fd limit $FD_LIMIT"
+  # The load generator warms itself and the gateway up first (BENCH_CONC_WARMUP runs, unmeasured,
+  # in the same JVM): the JIT compiles the stream path over the first 10-20,000 streams (C2 on the
+  # gateway's own core: with 3 runs of 2,000 it still took 3.7 s of the measured run's 12), which a
+  # long-running gateway has done long before. The last run is as wide as the measured one, so an
+  # HTTP/2 upstream pool has grown to its size (TLS handshakes for new connections otherwise delay
+  # the first bytes of all streams waiting for them).
+  rm -f "$RESULTS/concurrency.txt" # (else the wait below may read the last run's warm-up lines)
+  taskset -c "$LOAD_CORE" "$JAVA" "$(argfile load -Xms256m -Xmx1g -XX:+UseParallelGC -Dbench.warmup="$CONC_WARMUP" \
+    -Dbench.csv="$RESULTS/concurrency.csv" -cp "$CP" io.junction.bench.StreamLoad \
+    "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$KEY" "$CONC_STREAMS" "$CONC_ROUNDS" "$CONC_RAMP_MS" "$CONC_CHUNKS")" \
+    >"$RESULTS/concurrency.txt" 2>"$RESULTS/concurrency.log" &
+  LOAD_PID=$!; PIDS+=("$LOAD_PID")
+  # Wait for the warm-up runs to be over before measuring.
+  for _ in $(seq 1 6000); do
+    [ "$(grep -c '^warm-up' "$RESULTS/concurrency.txt" 2>/dev/null)" -ge "$CONC_WARMUP" ] && break
+    kill -0 "$LOAD_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  # While the load runs: the gateway's listen queue (ss: Recv-Q waiting to be accepted, Send-Q the
+  # backlog) and open files, at their highest; the kernel's listen-queue drop counters around it.
+  SAMPLES=$RESULTS/concurrency-samples.txt
+  rm -f "$SAMPLES" "$SAMPLES.stop"
+  (
+    maxq=0; maxfd=0; backlog=-
+    while [ ! -f "$SAMPLES.stop" ] && kill -0 "$GW_PID" 2>/dev/null; do
+      read -r q b < <(ss -Hltn "sport = :$GW_PORT" | awk '{ print $2, $3; exit }') || true
+      [ -n "${q:-}" ] && { backlog=$b; [ "$q" -gt "$maxq" ] && maxq=$q; }
+      fd=$(ls "/proc/$GW_PID/fd" 2>/dev/null | wc -l); [ "$fd" -gt "$maxfd" ] && maxfd=$fd
+      echo "$maxq $backlog $maxfd" >"$SAMPLES"
+      sleep 0.25
+    done
+  ) &
+  SAMPLER=$!
+  tcp_drops() { nstat -az TcpExtListenOverflows TcpExtListenDrops TcpExtTCPReqQFullDrop 2>/dev/null | awk 'NR > 1 { printf "%s ", $2 }'; }
+  drops_before=$(tcp_drops)
   before=$(cpu_ticks "$GW_PID")
-  # shellcheck disable=SC2086
-  taskset -c "$LOAD_CORE" "$JAVA" -Xms64m -Xmx1g -XX:+UseParallelGC $HELPER_UNSAFE -cp "$CP" io.junction.bench.StreamLoad \
-    "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$KEY" "$CONC_STREAMS" "$CONC_ROUNDS" "$CONC_RAMP_MS" "$CONC_CHUNKS" "$PROTO" \
-    >"$RESULTS/concurrency.txt" 2>"$RESULTS/concurrency.log" || die "the load generator failed: $(tail -5 "$RESULTS/concurrency.log")"
+  ev_before=$(sched_of "$GW_PID" vert.x-eventloo); core1_before=$(sched_of "$MOCK_PID")
+  wait "$LOAD_PID" || die "the load generator failed: $(tail -5 "$RESULTS/concurrency.log")"
   after=$(cpu_ticks "$GW_PID")
+  ev_after=$(sched_of "$GW_PID" vert.x-eventloo); core1_after=$(sched_of "$MOCK_PID")
+  drops_after=$(tcp_drops)
+  touch "$SAMPLES.stop"; wait "$SAMPLER" 2>/dev/null || true
   CONC_RSS=$(peak_rss_mb "$GW_PID")
-  CONC=$(head -1 "$RESULTS/concurrency.txt")
+  CONC=$(grep '^streams=' "$RESULTS/concurrency.txt" | tail -1)
   CONC_CPU=$(awk -v b="$before" -v a="$after" -v hz="$CLK_TCK" -v n="$CONC_STREAMS" -v r="$CONC_ROUNDS" -v k="$CONC_CHUNKS" \
     'BEGIN { split(b, x, " "); split(a, y, " "); s = (y[1] + y[2] - x[1] - x[2]) / hz;
              printf "%.1f s (%.0f us per stream, %.1f us per chunk)", s, s * 1e6 / (n * r), s * 1e6 / (n * r * k) }')
+  CONC_SCHED=$(awk -v b="$ev_before" -v a="$ev_after" 'BEGIN { split(b, x, " "); split(a, y, " ");
+    printf "on a CPU %.1f s, runnable but waiting for one %.1f s", y[1] - x[1], y[2] - x[2] }')
+  CONC_CORE1=$(awk -v b="$core1_before" -v a="$core1_after" 'BEGIN { split(b, x, " "); split(a, y, " ");
+    printf "on a CPU %.1f s, waiting for one %.1f s", y[1] - x[1], y[2] - x[2] }')
+  CONC_DROPS=$(awk -v b="$drops_before" -v a="$drops_after" 'BEGIN { split(b, x, " "); split(a, y, " ");
+    printf "ListenOverflows %d, ListenDrops %d, TCPReqQFullDrop %d", y[1] - x[1], y[2] - x[2], y[3] - x[3] }')
+  read -r CONC_MAXQ CONC_BACKLOG CONC_MAXFD <"$SAMPLES"
   stop "$GW_PID"; stop "$MOCK_PID"
 fi
 
@@ -361,11 +451,15 @@ kv() { echo "$CONC" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
   fi
   if [ -n "$CONC" ]; then
     echo
-    echo "concurrency: $CONC_STREAMS streams at once over $PROTO (client to gateway; gateway to upstream is HTTP/1.1, a connection"
-    echo "per stream), $CONC_ROUNDS back to back per lane, lanes started over ${CONC_RAMP_MS} ms; upstream paces $CONC_CHUNKS chunks ${CONC_PACE_MS} ms apart"
-    echo "  $CONC"
-    sed -n '2,$p' "$RESULTS/concurrency.txt" | sed 's/^/  /'
-    echo "  gateway CPU $CONC_CPU; peak RSS $CONC_RSS MB (gateway JVM: $JVM_OPTS)"
+    if [ "$UPSTREAM" = h2 ]; then up="TLS + HTTP/2, at most $CONC_H2_STREAMS streams per connection"; else up="HTTP/1.1, a connection per stream"; fi
+    echo "concurrency: $CONC_STREAMS streams at once (clients: HTTP/1.1, a connection per stream; upstream: $up),"
+    echo "$CONC_ROUNDS back to back per lane, lanes started over ${CONC_RAMP_MS} ms; upstream paces $CONC_CHUNKS chunks ${CONC_PACE_MS} ms apart;"
+    echo "after $CONC_WARMUP unmeasured warm-up runs through the same gateway (the first and the last:)"
+    { grep '^warm-up' "$RESULTS/concurrency.txt" || true; } | sed -n '1p;$p' | sed 's/^/  /'
+    grep -v '^warm-up' "$RESULTS/concurrency.txt" | sed 's/^/  /'
+    echo "  gateway CPU $CONC_CPU; peak RSS $CONC_RSS MB; open files at most $CONC_MAXFD (gateway JVM: $JVM_OPTS)"
+    echo "  gateway event loops: $CONC_SCHED; the mock (core $LOAD_CORE, shared with the load generator): $CONC_CORE1"
+    echo "  gateway listen queue: at most $CONC_MAXQ waiting to be accepted (backlog $CONC_BACKLOG); kernel, whole machine: $CONC_DROPS"
   fi
   echo
   echo "targets:"

@@ -23,8 +23,20 @@ import java.util.concurrent.TimeUnit;
  * would break servers that don't offer it.
  */
 public final class UpstreamClient {
-  /** HTTP/2 connections per upstream host: each carries many concurrent streams. */
-  private static final int HTTP2_POOL_SIZE = 8;
+  /**
+   * Streams an HTTP/2 connection is counted on for: RFC 9113's recommended floor for
+   * SETTINGS_MAX_CONCURRENT_STREAMS, and what most servers offer (some offer more).
+   */
+  static final int HTTP2_STREAMS_PER_CONNECTION = 100;
+  /** The fewest HTTP/2 connections a provider's pool may open. */
+  private static final int HTTP2_MIN_CONNECTIONS = 8;
+  /**
+   * The connection-level flow-control window for HTTP/2 upstreams. HTTP/2's default, 64 KiB,
+   * is shared by every stream on the connection: a hundred streams at once then arrive in bursts
+   * as window updates come back (and each stream's first bytes late). Each stream keeps the default
+   * 64 KiB window, so a stream paused for a slow client still holds at most that.
+   */
+  static final int HTTP2_CONNECTION_WINDOW = 16 * 1024 * 1024;
 
   private final Vertx vertx;
   private final HttpClientOptions tlsOptions;
@@ -33,8 +45,9 @@ public final class UpstreamClient {
   private final ProviderRegistry registry;
   /**
    * One client (so one connection pool) per provider and scheme, sized by the provider's
-   * {@code max_connections}: it bounds its connections, and as many requests again may wait for one;
-   * past that a request fails at once (503) instead of queueing without bound. Guarded by itself.
+   * {@code max_connections}: it bounds its connections (over HTTP/2, {@link #http2Connections}), and
+   * as many requests again may wait for one; past that a request fails at once (503) instead of
+   * queueing without bound. Guarded by itself.
    */
   private final Map<String, Pool> pools = new HashMap<>();
 
@@ -74,7 +87,8 @@ public final class UpstreamClient {
         .setMaxHeaderSize(64 * 1024);
     if (proxyUrl != null && !proxyUrl.isBlank()) base.setProxyOptions(proxy(proxyUrl));
     this.tlsOptions = new HttpClientOptions(base).setSsl(true).setUseAlpn(true)
-        .setProtocolVersion(HttpVersion.HTTP_2).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+        .setProtocolVersion(HttpVersion.HTTP_2).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+        .setHttp2ConnectionWindowSize(HTTP2_CONNECTION_WINDOW);
     this.plainOptions = new HttpClientOptions(base).setProtocolVersion(HttpVersion.HTTP_1_1);
     if (registry != null) registry.onChange(this::retireStale);
   }
@@ -100,7 +114,7 @@ public final class UpstreamClient {
 
   private Pool open(ProviderConfig config, boolean tls) {
     int max = config.maxConnections();
-    PoolOptions options = new PoolOptions().setHttp1MaxSize(max).setHttp2MaxSize(HTTP2_POOL_SIZE).setMaxWaitQueueSize(max);
+    PoolOptions options = new PoolOptions().setHttp1MaxSize(max).setHttp2MaxSize(http2Connections(max)).setMaxWaitQueueSize(max);
     HttpClientAgent agent = vertx.httpClientBuilder().with(tls ? tlsOptions : plainOptions).with(options).build();
     // The calls on a retired pool are bounded by their total deadline; without one, by the default.
     long graceMs = config.timeoutMs() > 0 ? config.timeoutMs() : ProviderConfig.DEFAULT_TIMEOUT_MS;
@@ -140,6 +154,16 @@ public final class UpstreamClient {
         return true;
       });
     }
+  }
+
+  /**
+   * HTTP/2 connections a pool may open for a provider's {@code max_connections}: one per
+   * {@link #HTTP2_STREAMS_PER_CONNECTION} requests in flight, at least {@link #HTTP2_MIN_CONNECTIONS},
+   * so that {@code max_connections} requests in flight fit over HTTP/2 as over HTTP/1.1 (where each
+   * needs its own connection). A new connection is opened only when the open ones are full.
+   */
+  static int http2Connections(int maxConnections) {
+    return Math.max(HTTP2_MIN_CONNECTIONS, (maxConnections + HTTP2_STREAMS_PER_CONNECTION - 1) / HTTP2_STREAMS_PER_CONNECTION);
   }
 
   /**

@@ -4,10 +4,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.PfxOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +29,17 @@ import java.util.concurrent.ConcurrentHashMap;
  *       content_block_stop, message_delta (stop_reason, usage), message_stop.
  * </ul>
  *
+ * <p>A body that contains {@code bench-fail-500} gets a 500 (an OpenAI-shaped server error); one
+ * that contains {@code bench-fail-cut} gets a stream that breaks after two events (the connection
+ * closed; over HTTP/2 the stream reset): the soak's upstream failures.
+ *
  * <p>With a pace, streams are paced like a model: {@code chunks} OpenAI chunk events, the first at
  * once and one every {@code ms} after it (the usage chunk and [DONE] ride with the last).
+ *
+ * <p>With {@code -Dbench.tls.keystore=<PKCS#12 file>} (and {@code -Dbench.tls.password}) it serves
+ * TLS and offers HTTP/2 by ALPN, as hosted providers do, allowing {@code -Dbench.h2.streams}
+ * (default 100, Vert.x's and RFC 9113's usual floor) concurrent streams per connection: the
+ * gateway's upstream side then holds a few connections for many streams instead of one each.
  *
  * <p>Usage: {@code InstantUpstream <port> [<pace chunks> <pace ms>]}; prints {@code listening <port>}.
  */
@@ -71,6 +82,12 @@ public final class InstantUpstream {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
     HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(port).setTcpNoDelay(true)
         .setAcceptBacklog(16384);
+    String keystore = System.getProperty("bench.tls.keystore");
+    if (keystore != null) {
+      options.setSsl(true).setUseAlpn(true)
+          .setKeyCertOptions(new PfxOptions().setPath(keystore).setPassword(System.getProperty("bench.tls.password", "")))
+          .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(Long.getLong("bench.h2.streams", 100)));
+    }
     List<Buffer> paced = paceChunks > 0 ? streamEvents(paceChunks) : List.of();
     for (int i = 0; i < loops; i++) {
       vertx.createHttpServer(options).requestHandler(req -> handle(req, paced)).listen().await();
@@ -86,7 +103,24 @@ public final class InstantUpstream {
     }
     req.body().onSuccess(body -> {
       HttpServerResponse resp = req.response();
-      if (!wantsStream(body)) {
+      byte[] bytes = body.getBytes();
+      if (indexOf(bytes, FAIL_500) >= 0) {
+        resp.setStatusCode(500).putHeader("content-type", "application/json").end(SERVER_ERROR);
+        return;
+      }
+      if (indexOf(bytes, FAIL_CUT) >= 0) {
+        // Two events, then 20 ms later the connection goes (over HTTP/2 the stream is reset): the stream breaks mid-way.
+        resp.putHeader("content-type", "text/event-stream; charset=utf-8").setChunked(true);
+        List<Buffer> events = openai ? STREAM : MESSAGE_STREAM;
+        resp.write(events.get(0));
+        resp.write(events.get(1));
+        Vertx.currentContext().owner().setTimer(20, id -> {
+          if (req.version() == io.vertx.core.http.HttpVersion.HTTP_2) resp.reset();
+          else req.connection().close();
+        });
+        return;
+      }
+      if (!wantsStream(bytes)) {
         resp.putHeader("content-type", "application/json").end(openai ? COMPLETION : MESSAGE);
         return;
       }
@@ -140,8 +174,13 @@ public final class InstantUpstream {
     }
   }
 
-  private static boolean wantsStream(Buffer body) {
-    byte[] b = body.getBytes();
+  /** In a request body (a user message, say): answer 500, or cut the stream after two events. */
+  private static final byte[] FAIL_500 = "bench-fail-500".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] FAIL_CUT = "bench-fail-cut".getBytes(StandardCharsets.US_ASCII);
+  private static final Buffer SERVER_ERROR = Buffer.buffer(
+      "{\"error\":{\"message\":\"The server had an error processing your request.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+
+  private static boolean wantsStream(byte[] b) {
     return indexOf(b, STREAM_TRUE) >= 0 || indexOf(b, STREAM_TRUE_SPACED) >= 0;
   }
 

@@ -10,23 +10,30 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The soak benchmark's client (bench/soak.sh). Two modes:
+ * The soak benchmark's client (bench/soak.sh): {@code mix <port> <key> <seconds> <concurrency>} runs
+ * {@code concurrency} loops of mixed traffic for {@code seconds}, printing counts every 10 s:
  *
  * <ul>
- *   <li>{@code mix <port> <key> <seconds> <concurrency>}: {@code concurrency} loops of mixed
- *       traffic for {@code seconds} — OpenAI JSON, OpenAI streams, Anthropic streams translated to
- *       the OpenAI upstream, 1% streams the client abandons after the first bytes, 1% calls to a
- *       model whose upstream refuses connections — printing counts every 10 s.
- *   <li>{@code streams <port> <key> <n>}: {@code n} streams opened at once; prints time to first
- *       byte p50/p99/max and how many completed.
+ *   <li>OpenAI JSON (≈ 39 %), OpenAI streams (≈ 35 %), Anthropic streams translated to the
+ *       OpenAI upstream (≈ 25 %);
+ *   <li>1 % streams the client abandons after the first bytes (a reset);
+ *   <li>1 % upstream failures, of three kinds: the upstream answers 500 (retried, then relayed),
+ *       the upstream stream breaks after two events (the client gets an error event and no
+ *       {@code [DONE]}), and a provider whose port refuses connections. The first two go to the
+ *       model everything else uses (the mock fails on a marker in the user message), so they take
+ *       the same provider, pool and breaker as the other 99 %.
  * </ul>
+ *
+ * A call counts as expected when it ended as its kind should; anything else is counted as
+ * unexpected, by kind and what happened.
  */
 public final class SoakDriver {
   private SoakDriver() {}
@@ -34,32 +41,48 @@ public final class SoakDriver {
   public static void main(String[] args) throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
-      if (args[0].equals("mix")) mix(vertx, Integer.parseInt(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-      else streams(vertx, Integer.parseInt(args[1]), args[2], Integer.parseInt(args[3]));
+      mix(vertx, Integer.parseInt(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
 
-  private static final String OPENAI = "{\"model\":\"%s\",\"stream\":%s,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+  private static final String OPENAI = "{\"model\":\"%s\",\"stream\":%s,\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}";
   private static final String ANTHROPIC = "{\"model\":\"gpt-4o-mini\",\"max_tokens\":64,\"stream\":true,"
       + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+  private static final byte[] DONE = "data: [DONE]\n\n".getBytes();
 
-  enum Kind { JSON, STREAM, CROSS, HANGUP, FAILING }
+  enum Kind { JSON, STREAM, CROSS, HANGUP, UPSTREAM_500, UPSTREAM_CUT, REFUSED }
+
+  /** Per mille: 10 hang-ups, 10 upstream failures (3 + 4 + 3), the rest split 39/35/25 %. */
+  static Kind roll(int perMille) {
+    if (perMille < 10) return Kind.HANGUP;
+    if (perMille < 13) return Kind.UPSTREAM_500;
+    if (perMille < 17) return Kind.UPSTREAM_CUT;
+    if (perMille < 20) return Kind.REFUSED;
+    if (perMille < 410) return Kind.JSON;
+    if (perMille < 760) return Kind.STREAM;
+    return Kind.CROSS;
+  }
 
   static void mix(Vertx vertx, int port, String key, int seconds, int concurrency) throws Exception {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultPort(port).setDefaultHost("127.0.0.1"),
         new PoolOptions().setHttp1MaxSize(concurrency * 2));
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     AtomicLongArray done = new AtomicLongArray(Kind.values().length);
-    AtomicLong unexpected = new AtomicLong();
+    Map<String, Integer> unexpected = new TreeMap<>();
     CountDownLatch finished = new CountDownLatch(concurrency);
     for (int i = 0; i < concurrency; i++) loop(client, key, end, done, unexpected, finished);
     long start = System.nanoTime();
     while (!finished.await(10, TimeUnit.SECONDS)) {
-      System.out.printf("t=%ds %s unexpected=%d%n", (System.nanoTime() - start) / 1_000_000_000, counts(done), unexpected.get());
+      System.out.printf("t=%ds %s unexpected=%d%n", (System.nanoTime() - start) / 1_000_000_000, counts(done), total(unexpected));
     }
-    System.out.printf("total %s unexpected=%d%n", counts(done), unexpected.get());
+    System.out.printf("total %s unexpected=%d%n", counts(done), total(unexpected));
+    synchronized (unexpected) { unexpected.forEach((what, n) -> System.out.println("unexpected: " + n + " x " + what)); }
+  }
+
+  private static int total(Map<String, Integer> unexpected) {
+    synchronized (unexpected) { return unexpected.values().stream().mapToInt(Integer::intValue).sum(); }
   }
 
   private static String counts(AtomicLongArray done) {
@@ -68,28 +91,31 @@ public final class SoakDriver {
     return sb.toString().trim();
   }
 
-  private static void loop(HttpClient client, String key, long end, AtomicLongArray done, AtomicLong unexpected, CountDownLatch finished) {
+  private static void loop(HttpClient client, String key, long end, AtomicLongArray done, Map<String, Integer> unexpected,
+      CountDownLatch finished) {
     if (System.nanoTime() > end) {
       finished.countDown();
       return;
     }
-    int roll = ThreadLocalRandom.current().nextInt(100);
-    Kind kind = roll == 0 ? Kind.HANGUP : roll == 1 ? Kind.FAILING : roll < 40 ? Kind.JSON : roll < 75 ? Kind.STREAM : Kind.CROSS;
+    Kind kind = roll(ThreadLocalRandom.current().nextInt(1000));
     one(client, key, kind).onComplete(ar -> {
-      if (ar.succeeded() && ar.result()) done.incrementAndGet(kind.ordinal());
-      else unexpected.incrementAndGet();
+      String wrong = ar.succeeded() ? ar.result() : ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage();
+      if (wrong == null) done.incrementAndGet(kind.ordinal());
+      else synchronized (unexpected) { unexpected.merge(kind.name().toLowerCase() + ": " + wrong, 1, Integer::sum); }
       loop(client, key, end, done, unexpected, finished);
     });
   }
 
-  /** One call; true when it ended the way its kind should (200, or 502 for the failing model, or abandoned). */
-  private static Future<Boolean> one(HttpClient client, String key, Kind kind) {
+  /** One call; null when it ended the way its kind should, else what happened. */
+  private static Future<String> one(HttpClient client, String key, Kind kind) {
     String path = kind == Kind.CROSS ? "/v1/messages" : "/v1/chat/completions";
     String body = switch (kind) {
-      case JSON -> OPENAI.formatted("gpt-4o-mini", false);
-      case STREAM, HANGUP -> OPENAI.formatted("gpt-4o-mini", true);
+      case JSON -> OPENAI.formatted("gpt-4o-mini", false, "hi");
+      case STREAM, HANGUP -> OPENAI.formatted("gpt-4o-mini", true, "hi");
       case CROSS -> ANTHROPIC;
-      case FAILING -> OPENAI.formatted("flaky-model", false);
+      case UPSTREAM_500 -> OPENAI.formatted("gpt-4o-mini", false, "bench-fail-500");
+      case UPSTREAM_CUT -> OPENAI.formatted("gpt-4o-mini", true, "bench-fail-cut");
+      case REFUSED -> OPENAI.formatted("flaky-model", false, "hi");
     };
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
         .putHeader("authorization", "Bearer " + key).putHeader("content-type", "application/json")
@@ -97,46 +123,25 @@ public final class SoakDriver {
     return client.request(o).compose(req -> req.send(Buffer.buffer(body))).compose(resp -> {
       if (kind == Kind.HANGUP) {
         // Read the first bytes, then go away mid-stream.
-        return Future.future(p -> resp.handler(chunk -> {
+        return Future.<String>future(p -> resp.handler(chunk -> {
           resp.request().reset();
-          p.tryComplete(resp.statusCode() == 200);
-        }).exceptionHandler(e -> p.tryComplete(true)).endHandler(v -> p.tryComplete(resp.statusCode() == 200)));
+          p.tryComplete(resp.statusCode() == 200 ? null : "HTTP " + resp.statusCode());
+        }).exceptionHandler(e -> p.tryComplete(null)).endHandler(v -> p.tryComplete(resp.statusCode() == 200 ? null : "HTTP " + resp.statusCode())));
       }
-      return resp.body().map(b -> kind == Kind.FAILING ? resp.statusCode() >= 500 : resp.statusCode() == 200);
-    }).recover(e -> Future.succeededFuture(false));
+      int status = resp.statusCode();
+      return resp.body().map(b -> switch (kind) {
+        case UPSTREAM_500, REFUSED -> status >= 500 ? null : "HTTP " + status;
+        // The stream broke upstream after it had started: 200, then no [DONE] at the end (or, when
+        // the break came before the gateway had sent a byte, retried and then a 5xx).
+        case UPSTREAM_CUT -> status >= 500 ? null : status != 200 ? "HTTP " + status
+            : endsWith(b, DONE) ? "ended with [DONE]" : null;
+        default -> status == 200 ? null : "HTTP " + status;
+      });
+    });
   }
 
-  static void streams(Vertx vertx, int port, String key, int n) throws Exception {
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultPort(port).setDefaultHost("127.0.0.1")
-        .setConnectTimeout(60_000), new PoolOptions().setHttp1MaxSize(n).setMaxWaitQueueSize(-1));
-    long[] ttfb = new long[n];
-    Arrays.fill(ttfb, -1);
-    AtomicLong ok = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
-    CountDownLatch all = new CountDownLatch(n);
-    for (int i = 0; i < n; i++) {
-      int idx = i;
-      long t0 = System.nanoTime();
-      RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/chat/completions")
-          .putHeader("authorization", "Bearer " + key).putHeader("content-type", "application/json");
-      client.request(o).compose(req -> req.send(Buffer.buffer(OPENAI.formatted("gpt-4o-mini", true)))).compose(resp -> {
-        resp.handler(chunk -> {
-          if (ttfb[idx] < 0) ttfb[idx] = (System.nanoTime() - t0) / 1_000_000;
-        });
-        return resp.end().map(v -> resp.statusCode() == 200);
-      }).onComplete(ar -> {
-        if (ar.succeeded() && ar.result()) ok.incrementAndGet();
-        else failed.incrementAndGet();
-        all.countDown();
-      });
-    }
-    all.await(300, TimeUnit.SECONDS);
-    long[] seen = Arrays.stream(ttfb).filter(v -> v >= 0).sorted().toArray();
-    if (seen.length == 0) {
-      System.out.printf("streams=%d completed=%d failed=%d no first bytes%n", n, ok.get(), failed.get());
-      return;
-    }
-    System.out.printf("streams=%d completed=%d failed=%d ttfb_ms p50=%d p99=%d max=%d%n", n, ok.get(),
-        failed.get(), seen[seen.length / 2], seen[Math.min(seen.length - 1, (int) Math.ceil(seen.length * 0.99) - 1)], seen[seen.length - 1]);
+  private static boolean endsWith(Buffer b, byte[] tail) {
+    if (b.length() < tail.length) return false;
+    return Arrays.equals(b.getBytes(b.length() - tail.length, b.length()), tail);
   }
 }
