@@ -420,7 +420,7 @@ fi
 
 # ---- report ----
 
-row() { local want="$1 $2 $3 $4" r; for r in "${ROWS[@]}"; do [ "${r% * * * * *}" = "$want" ] && { echo "$r"; return; }; done; }
+row() { local want="$1 $2 $3 $4" r; for r in "${ROWS[@]}"; do [ "${r% * * * * *}" = "$want" ] && { echo "$r"; return; }; done; return 0; }
 field() { local n=$2; set -- $1; echo "${!n}"; } # field "<row>" N
 verdict() { awk -v v="$1" -v lim="$3" -v op="$2" 'BEGIN { if (v == "" || v == "-") { print "n/a"; exit }
   ok = (op == ">=") ? v >= lim : v <= lim; print ok ? "PASS" : "MISS" }'; }

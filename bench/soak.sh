@@ -142,11 +142,15 @@ flatness() {
 flatness | tee "$RESULTS/soak-flatness.txt"
 
 if [ "$STREAMS" -gt 0 ]; then
-  # The injected failures may have opened gpt-4o-mini's breaker (30 s, docs/routing.md section 6):
-  # the burst waits until no breaker is open or half-open.
-  for _ in $(seq 1 60); do
+  # The injected failures may have opened gpt-4o-mini's breaker (30 s, docs/routing.md section 6),
+  # even after the mix (retries still under way when it ended): the burst waits until it is closed,
+  # sending one call a second so that a half-open breaker gets its probe.
+  sleep 2
+  for _ in $(seq 1 90); do
     command -v curl >/dev/null || { sleep 35; break; }
     curl -s -H "authorization: Bearer $KEY" "http://127.0.0.1:$GW_PORT/api/v1/health" | grep -q '"state":"\(open\|half_open\)"' || break
+    curl -s -o /dev/null -H "authorization: Bearer $KEY" -H 'content-type: application/json' \
+      -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$GW_PORT/v1/chat/completions" || true
     sleep 1
   done
   log "$STREAMS streams at once (all lanes started together)"
@@ -156,6 +160,7 @@ if [ "$STREAMS" -gt 0 ]; then
     >"$RESULTS/soak-streams.log" 2>&1 || die "the stream run failed; see $RESULTS/soak-streams.log"
   grep -E '^(streams=|failure)' "$RESULTS/soak-streams.log"
   sample "after-streams" | tee -a "$CSV"
-  sleep 30
-  sample "after-streams+30s" | tee -a "$CSV"
+  # The burst's upstream connections stay in the pool, idle, for the client's 60 s keep-alive.
+  sleep 70
+  sample "after-streams+70s" | tee -a "$CSV"
 fi
