@@ -1,8 +1,12 @@
 package io.junction.store;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
 /**
  * Junction's persistent state: one {@link Database} and the table accessors built on it. Every
- * accessor method returns a {@link java.util.concurrent.CompletableFuture} run on the database's
+ * accessor method returns a {@link CompletableFuture} run on the database's
  * own threads.
  */
 public final class Store implements AutoCloseable {
@@ -31,8 +35,8 @@ public final class Store implements AutoCloseable {
    * One batch of telemetry in one transaction: request-log rows, attempt rows, and the usage
    * minutes they touched (this instance's full totals for each). One commit per batch, not three.
    */
-  public java.util.concurrent.CompletableFuture<Void> writeTelemetry(java.util.List<LogEntry> logs,
-      java.util.List<AttemptEntry> attempts, String instance, java.util.Map<UsageRollup.Key, UsageRollup> minutes) {
+  public CompletableFuture<Void> writeTelemetry(List<LogEntry> logs, List<AttemptEntry> attempts, String instance,
+      Map<UsageRollup.Key, UsageRollup> minutes) {
     return database.transaction(c -> {
       RequestLogStore.insert(c, logs);
       RequestLogStore.insertAttempts(c, attempts);
